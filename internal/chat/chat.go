@@ -1,0 +1,269 @@
+// Package chat holds Salama's domain: the messages that come in from a
+// channel, the replies that go out, and the interfaces the conversation core
+// needs. It imports only the standard library, so every adapter (Telegram,
+// Slack, the console) and every store speaks the same small language.
+//
+// # Flow
+//
+// An adapter turns a platform update into a [Message] and passes it to a
+// [Responder] (the engine). The engine returns a [Reply]: its [Kind], the text
+// of the first screen and abstract [Choice] buttons whose payloads the adapter
+// sends back, unchanged, as a new Message when the user presses one. The
+// adapter renders the Reply in its platform's way (inline keyboard, Block Kit,
+// numbered lines) and maps its send failures to [ErrBlocked] or
+// [*RateLimitError] so that retry policy reads the same everywhere.
+//
+// # Privacy
+//
+// A Message carries the raw platform user id only so that a [Store] can derive
+// its keyed hash; nothing in this package ever writes it, or the text, to
+// disk or logs.
+package chat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Platform names the channel a message came from.
+type Platform string
+
+// The platforms Salama knows.
+const (
+	Telegram Platform = "telegram"
+	Slack    Platform = "slack"
+	Console  Platform = "console"
+)
+
+// Kind says what a reply is. Adapters, analytics and `salama ask` rely on
+// these exact strings.
+type Kind string
+
+// The reply kinds (see CATALOGUE.md).
+const (
+	KindAnswer     Kind = "answer"     // an FAQ entry
+	KindClarify    Kind = "clarify"    // two or three entries fit; choose
+	KindFallback   Kind = "fallback"   // nothing fits
+	KindGreeting   Kind = "greeting"   // a welcome
+	KindUrgent     Kind = "urgent"     // someone may be in danger now
+	KindDeterrence Kind = "deterrence" // seeking abuse material or access to children
+	KindCommand    Kind = "command"    // the reply to a command or a menu choice
+	KindMedia      Kind = "media"      // the user sent a file the bot will not open
+)
+
+// Media is the kind of file a user sent. The bot never downloads it.
+type Media string
+
+// The media kinds adapters map their platform's files to.
+const (
+	MediaNone     Media = ""
+	MediaPhoto    Media = "photo"
+	MediaVideo    Media = "video"
+	MediaVoice    Media = "voice"
+	MediaSticker  Media = "sticker"
+	MediaDocument Media = "document"
+)
+
+// User identifies a person on a platform. ID is the platform's raw id: it is
+// used only to derive a keyed hash and is never stored or logged.
+type User struct {
+	Platform Platform
+	ID       string
+}
+
+// Message is one thing a user did: typed text, pressed a choice, or sent a
+// file.
+type Message struct {
+	User User
+	// Chat identifies the conversation on the platform (a chat or channel id).
+	Chat string
+	// Text is what the user typed; commands start with "/".
+	Text string
+	// Payload is the payload of the Choice the user pressed, if any. It wins
+	// over Text.
+	Payload string
+	// Media is set when the user sent a file instead of text.
+	Media Media
+	// LangHint is the platform's idea of the user's language (a BCP 47 tag
+	// such as "pt-BR"), used when the user has not chosen one.
+	LangHint string
+	// Group is true when the message was posted where others can read the
+	// reply. The engine then keeps urgent and personal content out of it.
+	Group bool
+}
+
+// Choice is an abstract button. Label is shown; Payload comes back in a
+// Message when the user presses it. Payloads are at most 64 bytes, so that
+// every platform can carry them. A Choice with a URL is a link and has no
+// payload.
+type Choice struct {
+	Label   string
+	Payload string
+	URL     string
+}
+
+// Reply is what the engine answers.
+type Reply struct {
+	Kind Kind
+	// Lang is the language the reply is written in.
+	Lang string
+	// Text is plain text (no markup): adapters escape it for their platform.
+	// URLs appear as-is. Paragraphs are separated by a blank line.
+	Text string
+	// Choices are offered under the text, in order.
+	Choices []Choice
+	// FAQID is the entry answered, or the entry most related to an urgent
+	// reply; empty when no entry applies.
+	FAQID string
+	// Candidates are the entry ids offered by a clarify reply.
+	Candidates []string
+	// Score is the matcher's confidence in FAQID, from 0 to 1.
+	Score float64
+	// Private is true when the reply must not be shown where others can read
+	// it; in a group the adapter invites the user to a private chat instead.
+	Private bool
+}
+
+// Responder turns a message into a reply. The engine implements it.
+// It is safe for concurrent use. The only errors it returns come from the
+// store; the reply is still usable when err is non-nil.
+type Responder interface {
+	Respond(ctx context.Context, m Message) (Reply, error)
+}
+
+// Command is a slash command with its description in one language, for
+// platforms that show a command menu.
+type Command struct {
+	Name        string // without the slash: "start"
+	Description string
+}
+
+// Engine is everything an adapter needs from the core.
+type Engine interface {
+	Responder
+	// OptOut records that the user blocked the bot: it deletes everything
+	// stored about them except the opted-out mark.
+	OptOut(ctx context.Context, u User) error
+	// Commands lists the commands in a language, for command menus.
+	Commands(lang string) []Command
+	// Home is an overview for a home screen (Slack's App Home): the topic
+	// menu, educator entries first, and the helplines of the user's country.
+	Home(ctx context.Context, u User, langHint string) (Reply, error)
+	// Languages lists the supported language codes, English first.
+	Languages() []string
+}
+
+// Prefs are the few things remembered about a user.
+type Prefs struct {
+	Lang         string    // chosen language ("" = not chosen)
+	Country      string    // chosen country code ("" = not chosen)
+	Audience     string    // youth, educator or parent ("" = not said)
+	OptedOut     bool      // the user blocked the bot
+	AskedCountry bool      // the bot has asked for the country once
+	LastSeen     time.Time // day of the last message, UTC, truncated to the day
+}
+
+// Event is what an anonymous counter counts.
+type Event string
+
+// The counted events.
+const (
+	EventReply     Event = "reply"
+	EventHelpful   Event = "helpful"
+	EventUnhelpful Event = "unhelpful"
+)
+
+// Count is one anonymous counter key. It names no user.
+type Count struct {
+	Day      string // YYYY-MM-DD, UTC
+	Platform Platform
+	Event    Event
+	Kind     Kind
+	Lang     string
+	FAQID    string
+}
+
+// CountRow is a counter and its value.
+type CountRow struct {
+	Count
+	N int64
+}
+
+// Store keeps user preferences, keyed by a keyed hash of the User, and the
+// anonymous counters. It never stores message text or a raw user id.
+// Implementations are safe for concurrent use.
+type Store interface {
+	// Prefs returns the user's preferences; a user never seen has zero Prefs
+	// and no error.
+	Prefs(ctx context.Context, u User) (Prefs, error)
+	// SavePrefs replaces the user's preferences.
+	SavePrefs(ctx context.Context, u User, p Prefs) error
+	// Forget deletes everything stored about the user. Forgetting an unknown
+	// user is not an error.
+	Forget(ctx context.Context, u User) error
+	// Add adds n to a counter.
+	Add(ctx context.Context, c Count, n int64) error
+	// Counts returns the counters of days on or after since (YYYY-MM-DD).
+	Counts(ctx context.Context, since string) ([]CountRow, error)
+	// Expire deletes the preferences of users last seen before cutoff and
+	// returns how many it deleted.
+	Expire(ctx context.Context, cutoff time.Time) (int, error)
+	// Close releases the store.
+	Close() error
+}
+
+// ErrBlocked is returned by a sender when the user blocked the bot or left;
+// it must never be retried.
+var ErrBlocked = errors.New("chat: user blocked the bot")
+
+// RateLimitError is returned by a sender when the platform asked it to wait.
+type RateLimitError struct {
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("chat: rate limited, retry after %s", e.RetryAfter)
+}
+
+// TemporaryError wraps a send failure that may succeed if retried
+// (a 5xx answer or a network error).
+type TemporaryError struct{ Err error }
+
+func (e *TemporaryError) Error() string { return "chat: temporary: " + e.Err.Error() }
+func (e *TemporaryError) Unwrap() error { return e.Err }
+
+// Retryable reports whether a send error may succeed on a later try, and how
+// long to wait first when the platform said so.
+func Retryable(err error) (bool, time.Duration) {
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return true, rl.RetryAfter
+	}
+	var te *TemporaryError
+	if errors.As(err, &te) {
+		return true, 0
+	}
+	return false, 0
+}
+
+// Observer receives delivery events, for metrics. Adapters call it; a nil
+// Observer is replaced by NopObserver. Implementations are safe for
+// concurrent use and never see message text or user ids.
+type Observer interface {
+	// Replied is called after a reply was delivered.
+	Replied(p Platform, kind Kind, lang string, took time.Duration)
+	// SendError is called when a send failed for good; reason is a short
+	// fixed word such as "blocked", "rate_limited", "server", "network".
+	SendError(p Platform, reason string)
+	// RateLimitWait is called when a send waited for a rate limit.
+	RateLimitWait(p Platform, wait time.Duration)
+}
+
+// NopObserver ignores every event.
+type NopObserver struct{}
+
+func (NopObserver) Replied(Platform, Kind, string, time.Duration) {}
+func (NopObserver) SendError(Platform, string)                    {}
+func (NopObserver) RateLimitWait(Platform, time.Duration)         {}
