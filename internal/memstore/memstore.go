@@ -1,0 +1,98 @@
+// Package memstore is an in-memory chat.Store for tests and for `salama ask`,
+// which keeps no state. It files users under the same keyed hash as the bbolt
+// store, with a secret made at start.
+package memstore
+
+import (
+	"context"
+	"crypto/rand"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/salama-safety/salama/internal/chat"
+)
+
+// Store is a chat.Store in memory.
+type Store struct {
+	mu     sync.Mutex
+	secret []byte
+	prefs  map[string]chat.Prefs
+	counts map[chat.Count]int64
+}
+
+var _ chat.Store = (*Store)(nil)
+
+// New returns an empty store.
+func New() *Store {
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	return &Store{secret: secret, prefs: map[string]chat.Prefs{}, counts: map[chat.Count]int64{}}
+}
+
+// Keys returns the keys users are filed under, for tests.
+func (s *Store) Keys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for k := range s.prefs {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (s *Store) Prefs(_ context.Context, u chat.User) (chat.Prefs, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.prefs[chat.UserKey(s.secret, u)], nil
+}
+
+func (s *Store) SavePrefs(_ context.Context, u chat.User, p chat.Prefs) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.prefs[chat.UserKey(s.secret, u)] = p
+	return nil
+}
+
+func (s *Store) Forget(_ context.Context, u chat.User) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.prefs, chat.UserKey(s.secret, u))
+	return nil
+}
+
+func (s *Store) Add(_ context.Context, c chat.Count, n int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts[c] += n
+	return nil
+}
+
+func (s *Store) Counts(_ context.Context, since string) ([]chat.CountRow, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []chat.CountRow
+	for c, n := range s.counts {
+		if c.Day >= since {
+			out = append(out, chat.CountRow{Count: c, N: n})
+		}
+	}
+	chat.SortCounts(out)
+	return out, nil
+}
+
+func (s *Store) Expire(_ context.Context, cutoff time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for k, p := range s.prefs {
+		if p.LastSeen.Before(cutoff) {
+			delete(s.prefs, k)
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (s *Store) Close() error { return nil }

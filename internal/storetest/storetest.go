@@ -1,0 +1,89 @@
+// Package storetest is the conformance test every chat.Store must pass.
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/salama-safety/salama/internal/chat"
+)
+
+// Run checks a store made fresh by open for each subtest.
+func Run(t *testing.T, open func(tb testing.TB) chat.Store) {
+	ctx := context.Background()
+	alice := chat.User{Platform: chat.Telegram, ID: "1001"}
+	sameIDOnSlack := chat.User{Platform: chat.Slack, ID: "1001"}
+	day := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+
+	t.Run("unknown user has zero prefs", func(t *testing.T) {
+		s := open(t)
+		p, err := s.Prefs(ctx, alice)
+		if err != nil || p != (chat.Prefs{}) {
+			t.Fatalf("Prefs(new user) = %+v, %v; want zero, nil", p, err)
+		}
+	})
+	t.Run("prefs round trip, per platform", func(t *testing.T) {
+		s := open(t)
+		want := chat.Prefs{Lang: "sw", Country: "KE", Audience: "youth", AskedCountry: true, LastSeen: day}
+		if err := s.SavePrefs(ctx, alice, want); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Prefs(ctx, alice); got != want {
+			t.Errorf("Prefs = %+v, want %+v", got, want)
+		}
+		if got, _ := s.Prefs(ctx, sameIDOnSlack); got != (chat.Prefs{}) {
+			t.Errorf("the same id on another platform shares prefs: %+v", got)
+		}
+	})
+	t.Run("forget deletes", func(t *testing.T) {
+		s := open(t)
+		_ = s.SavePrefs(ctx, alice, chat.Prefs{Lang: "fr", LastSeen: day})
+		if err := s.Forget(ctx, alice); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Prefs(ctx, alice); got != (chat.Prefs{}) {
+			t.Errorf("after Forget, Prefs = %+v", got)
+		}
+		if err := s.Forget(ctx, alice); err != nil {
+			t.Errorf("Forget(unknown) = %v, want nil", err)
+		}
+	})
+	t.Run("counters add up and filter by day", func(t *testing.T) {
+		s := open(t)
+		c := chat.Count{Day: "2026-11-27", Platform: chat.Telegram, Event: chat.EventReply, Kind: chat.KindAnswer, Lang: "en", FAQID: "grooming.what"}
+		old := c
+		old.Day = "2026-10-01"
+		for _, add := range []chat.Count{c, c, old} {
+			if err := s.Add(ctx, add, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows, err := s.Counts(ctx, "2026-11-01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 1 || rows[0].Count != c || rows[0].N != 2 {
+			t.Errorf("Counts(since 2026-11-01) = %+v, want one row of 2", rows)
+		}
+		all, _ := s.Counts(ctx, "")
+		if len(all) != 2 || all[0].Day != "2026-10-01" {
+			t.Errorf("Counts(all) = %+v, want 2 rows, oldest first", all)
+		}
+	})
+	t.Run("expire removes the inactive only", func(t *testing.T) {
+		s := open(t)
+		_ = s.SavePrefs(ctx, alice, chat.Prefs{Lang: "en", LastSeen: day.AddDate(0, 0, -200)})
+		_ = s.SavePrefs(ctx, sameIDOnSlack, chat.Prefs{Lang: "en", LastSeen: day})
+		n, err := s.Expire(ctx, day.AddDate(0, 0, -180))
+		if err != nil || n != 1 {
+			t.Fatalf("Expire = %d, %v; want 1, nil", n, err)
+		}
+		if got, _ := s.Prefs(ctx, alice); got != (chat.Prefs{}) {
+			t.Errorf("expired user still has %+v", got)
+		}
+		if got, _ := s.Prefs(ctx, sameIDOnSlack); got.Lang != "en" {
+			t.Errorf("active user lost prefs: %+v", got)
+		}
+	})
+}
