@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/salama-safety/salama/faq"
+	"github.com/salama-safety/salama/internal/bolt"
+	"github.com/salama-safety/salama/internal/engine"
+	"github.com/salama-safety/salama/locales"
+)
+
+const usage = `Salama answers questions about online grooming, sextortion and child sexual
+abuse material, from a curated FAQ, in the user's language.
+
+Usage:
+  salama chat    [--lang TAG] [--content DIR] [--data DIR]
+                 talk to the bot in this terminal, as on Telegram
+  salama ask     [--lang TAG] [--country CC] [--format text|json] [--content DIR] [QUESTION]
+                 answer QUESTION, or one question per line of standard input
+  salama content check [--content DIR]
+                 validate the FAQ, helpline, lexicon and locale files
+  salama serve   run the configured channels (see salama serve --help)
+
+--content DIR serves an edited copy of the faq/ folder without rebuilding;
+--locales DIR does the same for locales/.
+`
+
+// Run is the whole program, callable from tests.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "chat":
+		err = runChat(ctx, args[1:], stdin, stdout)
+	case "ask":
+		err = runAsk(ctx, args[1:], stdin, stdout)
+	case "content":
+		if len(args) < 2 || args[1] != "check" {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		err = runContentCheck(args[2:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "salama: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "salama %s: %v\n", args[0], err)
+		return 2
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	default:
+		fmt.Fprintf(stderr, "salama %s: %v\n", args[0], err)
+		return 1
+	}
+}
+
+type usageError struct{ error }
+
+// contentFlags are the flags every command that loads content shares.
+type contentFlags struct {
+	content string
+	locales string
+}
+
+func (c *contentFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.content, "content", "", "serve the content from this faq folder instead of the built-in one")
+	fs.StringVar(&c.locales, "locales", "", "serve the messages from this locales folder instead of the built-in ones")
+}
+
+func (c *contentFlags) load() (*engine.Knowledge, error) {
+	var faqFS, locFS fs.FS = faq.FS, locales.FS
+	if c.content != "" {
+		faqFS = os.DirFS(c.content)
+	}
+	if c.locales != "" {
+		locFS = os.DirFS(c.locales)
+	}
+	return engine.Load(faqFS, locFS)
+}
+
+// dataDir is --data, else $SALAMA_DATA, else the OS's state directory.
+func dataDir(flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	if v := os.Getenv("SALAMA_DATA"); v != "" {
+		return v, nil
+	}
+	if v := os.Getenv("XDG_STATE_HOME"); v != "" {
+		return filepath.Join(v, "salama"), nil
+	}
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(dir, "salama"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("no data directory: set --data or SALAMA_DATA")
+	}
+	return filepath.Join(home, ".local", "state", "salama"), nil
+}
+
+func openStore(flagValue string) (*bolt.Store, error) {
+	dir, err := dataDir(flagValue)
+	if err != nil {
+		return nil, err
+	}
+	return bolt.Open(dir, bolt.Options{})
+}
+
+func runContentCheck(args []string, stdout io.Writer) error {
+	fset := flag.NewFlagSet("content check", flag.ContinueOnError)
+	var cf contentFlags
+	cf.register(fset)
+	if err := fset.Parse(args); err != nil {
+		return usageError{err}
+	}
+	k, err := cf.load()
+	if err != nil {
+		return err
+	}
+	en := k.Content.Langs["en"]
+	fmt.Fprintf(stdout, "content ok: %d entries, %d languages, %d countries, %d safety rules (en)\n",
+		len(en.Entries), len(k.Content.Langs), len(k.Content.Helplines.Codes), len(en.Rules))
+	return nil
+}

@@ -1,0 +1,202 @@
+package content
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Error is a problem in a content file, with the place to fix it.
+type Error struct {
+	File  string
+	Line  int
+	Field string // empty when the problem is not in one field
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s:%d: field %q: %s", e.File, e.Line, e.Field, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// Field is one `name: value` of a record. A long value keeps its paragraphs;
+// a list value has one item per `- ` line.
+type Field struct {
+	Name  string
+	Value string
+	List  []string
+	Line  int
+}
+
+// Record is a group of fields.
+type Record struct {
+	File   string
+	Line   int
+	Fields []Field
+}
+
+// Get returns the field with the name, if present.
+func (r *Record) Get(name string) (Field, bool) {
+	for _, f := range r.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+func (r *Record) errorf(f Field, format string, args ...any) *Error {
+	line := f.Line
+	if line == 0 {
+		line = r.Line
+	}
+	return &Error{File: r.File, Line: line, Field: f.Name, Msg: fmt.Sprintf(format, args...)}
+}
+
+// ParseRecords reads the record format described in faq/README.md.
+func ParseRecords(file string, data []byte) ([]Record, error) {
+	if !utf8.Valid(data) {
+		return nil, &Error{File: file, Line: firstInvalidLine(data), Msg: "not valid UTF-8; save the file as UTF-8"}
+	}
+	var (
+		recs  []Record
+		cur   *Record
+		block *Field   // the long field being read
+		lines []string // its lines
+	)
+	finish := func() error {
+		if block == nil {
+			return nil
+		}
+		for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+			lines = lines[:len(lines)-1]
+		}
+		if len(lines) > 0 && strings.HasPrefix(lines[0], "- ") {
+			for i, l := range lines {
+				switch {
+				case strings.HasPrefix(l, "- "):
+					block.List = append(block.List, strings.TrimSpace(l[2:]))
+				case strings.TrimSpace(l) == "":
+				case strings.HasPrefix(l, "  ") && len(block.List) > 0:
+					block.List[len(block.List)-1] += " " + strings.TrimSpace(l)
+				default:
+					return &Error{File: file, Line: block.Line + 1 + i, Field: block.Name, Msg: `a list item must start with "- "`}
+				}
+			}
+		} else {
+			block.Value = joinParagraphs(lines)
+		}
+		cur.Fields = append(cur.Fields, *block)
+		block, lines = nil, nil
+		return nil
+	}
+	for i, raw := range strings.Split(string(data), "\n") {
+		n := i + 1
+		line := strings.TrimRight(raw, "\r")
+		if block != nil && (strings.HasPrefix(line, "  ") || strings.TrimSpace(line) == "") {
+			if strings.TrimSpace(line) == "" {
+				lines = append(lines, "")
+			} else {
+				lines = append(lines, line[2:])
+			}
+			continue
+		}
+		if err := finish(); err != nil {
+			return nil, err
+		}
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "" || strings.HasPrefix(line, "#"):
+			continue
+		case trimmed == "---":
+			cur = nil
+			continue
+		case strings.HasPrefix(line, "\t"):
+			return nil, &Error{File: file, Line: n, Msg: "indent with two spaces, not a tab"}
+		case strings.HasPrefix(line, " "):
+			return nil, &Error{File: file, Line: n, Msg: "indented line outside a field; did you forget a `name:` line above it?"}
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || !validName(name) {
+			return nil, &Error{File: file, Line: n, Msg: fmt.Sprintf("expected `name: value`, got %q", clip(line))}
+		}
+		if cur == nil {
+			recs = append(recs, Record{File: file, Line: n})
+			cur = &recs[len(recs)-1]
+		}
+		if _, dup := cur.Get(name); dup {
+			return nil, &Error{File: file, Line: n, Field: name, Msg: "appears twice in one record"}
+		}
+		f := Field{Name: name, Line: n, Value: strings.TrimSpace(value)}
+		if f.Value == "" {
+			block = &f
+			continue
+		}
+		cur.Fields = append(cur.Fields, f)
+	}
+	if err := finish(); err != nil {
+		return nil, err
+	}
+	return recs, nil
+}
+
+// joinParagraphs keeps blank-line paragraph breaks and "- " list lines, and
+// joins wrapped lines of one paragraph with a space.
+func joinParagraphs(lines []string) string {
+	var b strings.Builder
+	prevBlank := false
+	for i, l := range lines {
+		t := strings.TrimRight(l, " ")
+		switch {
+		case t == "":
+			prevBlank = true
+			continue
+		case i == 0:
+		case prevBlank:
+			b.WriteString("\n\n")
+		case strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "  "):
+			b.WriteString("\n")
+		default:
+			b.WriteString(" ")
+		}
+		prevBlank = false
+		b.WriteString(strings.TrimSpace(t))
+	}
+	return b.String()
+}
+
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r >= 'a' && r <= 'z' || r == '-' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+func firstInvalidLine(data []byte) int {
+	line := 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size <= 1 {
+			return line
+		}
+		if r == '\n' {
+			line++
+		}
+		data = data[size:]
+	}
+	return line
+}

@@ -1,0 +1,334 @@
+// Package engine is Salama's conversation core: a chat.Message goes in, a
+// chat.Reply comes out, the same for every channel.
+//
+// # Order of checks
+//
+// A choice's payload or a command is handled first. Then, for typed text,
+// safety comes before anything else: an urgent message gets help at once and
+// a request for abuse material gets the deterrence reply, before any FAQ
+// matching (package safety). A help word shows the helplines whatever the
+// state; a greeting gets a welcome; everything else goes to the matcher
+// (package match), which answers, offers two or three choices, or falls back
+// to the topic menu and the helplines.
+//
+// # State
+//
+// The engine keeps no conversation state: a choice's payload carries what it
+// needs ("more:grooming.what"). Per user it stores only chat.Prefs, through a
+// chat.Store, and it counts replies anonymously.
+package engine
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/salama-safety/salama/internal/chat"
+	"github.com/salama-safety/salama/internal/content"
+	"github.com/salama-safety/salama/internal/match"
+	"github.com/salama-safety/salama/internal/norm"
+	"github.com/salama-safety/salama/internal/safety"
+)
+
+// Thresholds of the matcher's decision, tuned on testdata/devset.
+const (
+	answerScore  = 0.30 // below this, never answer outright
+	floorScore   = 0.18 // below this, nothing fits
+	closeRatio   = 0.85 // a runner-up this close makes the question ambiguous
+	sureScore    = 0.62 // above this, answer even with a close runner-up
+	maxCandidate = 3
+)
+
+// Options configure an Engine. The zero value is usable.
+type Options struct {
+	// Now returns the time; tests inject it.
+	Now func() time.Time
+	// RetentionDays is how long preferences are kept without use (shown by
+	// /privacy); default 180.
+	RetentionDays int
+	// GapLogDays is how long unanswered questions are kept when the gap log
+	// is on (shown by /privacy); 0 means the gap log is off.
+	GapLogDays int
+	// Unanswered, when set, receives the text of questions nothing fitted
+	// (the operator's opt-in content-gap log). It must scrub and must not
+	// link the text to a user.
+	Unanswered func(lang, text string)
+}
+
+// Engine answers messages. It is safe for concurrent use.
+type Engine struct {
+	k     atomic.Pointer[Knowledge]
+	store chat.Store
+	opts  Options
+}
+
+var _ chat.Engine = (*Engine)(nil)
+
+// New returns an engine serving k.
+func New(k *Knowledge, store chat.Store, opts Options) *Engine {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.RetentionDays == 0 {
+		opts.RetentionDays = 180
+	}
+	e := &Engine{store: store, opts: opts}
+	e.k.Store(k)
+	return e
+}
+
+// Swap replaces the knowledge atomically (content reload).
+func (e *Engine) Swap(k *Knowledge) { e.k.Store(k) }
+
+// Knowledge returns what the engine serves now.
+func (e *Engine) Knowledge() *Knowledge { return e.k.Load() }
+
+// Languages lists the languages with content, English first.
+func (e *Engine) Languages() []string { return e.k.Load().langs }
+
+// conv is one message being answered.
+type conv struct {
+	e       *Engine
+	k       *Knowledge
+	ctx     context.Context
+	m       chat.Message
+	prefs   chat.Prefs
+	lang    string
+	country string
+	// countryKnown is false when the country is the international default
+	// because nothing said otherwise.
+	countryKnown bool
+	dirty        bool
+}
+
+func (c *conv) t(id string, kv ...any) string {
+	var data map[string]any
+	if len(kv) > 0 {
+		data = map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			data[kv[i].(string)] = kv[i+1]
+		}
+	}
+	return c.k.Texts.T(c.lang, id, data)
+}
+
+// Respond answers one message.
+func (e *Engine) Respond(ctx context.Context, m chat.Message) (chat.Reply, error) {
+	c := &conv{e: e, k: e.k.Load(), ctx: ctx, m: m}
+	prefs, err := e.store.Prefs(ctx, m.User)
+	c.prefs = prefs
+	if c.prefs.OptedOut { // they came back
+		c.prefs.OptedOut = false
+		c.dirty = true
+	}
+	if today := e.today(); !c.prefs.LastSeen.Equal(today) {
+		c.prefs.LastSeen = today
+		c.dirty = true
+	}
+	c.resolve()
+	r := c.respond()
+	if m.Group && r.Private {
+		r = chat.Reply{Kind: r.Kind, Lang: c.lang, FAQID: r.FAQID, Text: c.t("private_invite"), Private: true}
+	}
+	if r.Lang == "" {
+		r.Lang = c.lang
+	}
+	if c.dirty && r.Kind != "forgotten" {
+		if serr := e.store.SavePrefs(ctx, m.User, c.prefs); serr != nil && err == nil {
+			err = serr
+		}
+	}
+	if r.Kind == "forgotten" {
+		r.Kind = chat.KindCommand
+	}
+	if aerr := e.count(ctx, chat.EventReply, r.Kind, r.Lang, r.FAQID, m.User.Platform); aerr != nil && err == nil {
+		err = aerr
+	}
+	return r, err
+}
+
+func (e *Engine) today() time.Time {
+	y, mo, d := e.opts.Now().UTC().Date()
+	return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
+}
+
+func (e *Engine) count(ctx context.Context, ev chat.Event, kind chat.Kind, lang, id string, p chat.Platform) error {
+	return e.store.Add(ctx, chat.Count{Day: e.today().Format(time.DateOnly), Platform: p, Event: ev, Kind: kind, Lang: lang, FAQID: id}, 1)
+}
+
+// OptOut forgets the user and keeps only the mark that they opted out.
+func (e *Engine) OptOut(ctx context.Context, u chat.User) error {
+	if err := e.store.Forget(ctx, u); err != nil {
+		return err
+	}
+	return e.store.SavePrefs(ctx, u, chat.Prefs{OptedOut: true, LastSeen: e.today()})
+}
+
+// Commands lists the menu commands in a language.
+func (e *Engine) Commands(lang string) []chat.Command {
+	k := e.k.Load()
+	var out []chat.Command
+	for _, name := range []string{"start", "topics", "helplines", "language", "country", "privacy", "forget", "help"} {
+		out = append(out, chat.Command{Name: name, Description: k.Texts.T(lang, "cmd_"+name, nil)})
+	}
+	return out
+}
+
+// Home is the home screen: topics with educator entries first, and the
+// helplines of the user's country.
+func (e *Engine) Home(ctx context.Context, u chat.User, langHint string) (chat.Reply, error) {
+	c := &conv{e: e, k: e.k.Load(), ctx: ctx, m: chat.Message{User: u, LangHint: langHint}}
+	var err error
+	c.prefs, err = e.store.Prefs(ctx, u)
+	c.resolve()
+	r := c.topicMenu([]string{"educator", "parent"})
+	h := c.helplines(false)
+	r.Text = h.Text + "\n\n" + r.Text
+	return r, err
+}
+
+// resolve picks the language and the country: the user's choice, then the
+// platform's hint, then English and the international default.
+func (c *conv) resolve() {
+	c.lang = c.k.negotiate(c.prefs.Lang, c.m.LangHint)
+	c.country = content.International
+	switch {
+	case c.prefs.Country != "" && c.k.Content.Helplines.Countries[c.prefs.Country] != nil:
+		c.country, c.countryKnown = c.prefs.Country, true
+	default:
+		if tag, err := language.Parse(c.m.LangHint); err == nil {
+			if reg, conf := tag.Region(); conf == language.Exact && c.k.Content.Helplines.Countries[reg.String()] != nil {
+				c.country, c.countryKnown = reg.String(), true
+			}
+		}
+	}
+}
+
+// negotiate returns the supported language for a saved choice or a hint.
+func (k *Knowledge) negotiate(saved, hint string) string {
+	for _, s := range []string{saved, hint} {
+		if s == "" {
+			continue
+		}
+		tag, err := language.Parse(s)
+		if err != nil {
+			continue
+		}
+		base, _ := tag.Base()
+		code := base.String()
+		if code == "tl" {
+			code = "fil"
+		}
+		if slices.Contains(k.langs, code) {
+			return code
+		}
+	}
+	return content.SourceLanguage
+}
+
+func (c *conv) respond() chat.Reply {
+	m := c.m
+	if m.Payload != "" {
+		return c.payload(m.Payload)
+	}
+	if m.Media != chat.MediaNone {
+		return c.media()
+	}
+	text := strings.TrimSpace(m.Text)
+	if strings.HasPrefix(text, "/") {
+		return c.command(text)
+	}
+	return c.text(text)
+}
+
+func (c *conv) text(text string) chat.Reply {
+	if text == "" {
+		return c.greeting()
+	}
+	v := c.k.Safety[c.lang].Check(text)
+	if v.Verdict == safety.None && c.lang != content.SourceLanguage {
+		v = c.k.Safety[content.SourceLanguage].Check(text) // code-mixing with English
+	}
+	switch v.Verdict {
+	case safety.Urgent:
+		return c.urgent(v.Related)
+	case safety.Deterrence:
+		return c.deterrence()
+	case safety.OwnThoughts:
+		return c.answer("prevention.own-thoughts", 1)
+	}
+	folded := norm.Fold(text)
+	if c.k.anyHelp[folded] {
+		return c.helplines(true)
+	}
+	if code := c.countryByName(folded); code != "" {
+		return c.setCountry(code)
+	}
+	rest, greeted := c.stripGreeting(folded)
+	if rest == "" {
+		return c.greeting()
+	}
+	results := c.k.Index[c.lang].Match(rest, maxCandidate+1)
+	r := c.decide(results)
+	if greeted && r.Kind == chat.KindFallback {
+		return c.greeting()
+	}
+	if r.Kind == chat.KindFallback && c.e.opts.Unanswered != nil {
+		c.e.opts.Unanswered(c.lang, text)
+	}
+	return r
+}
+
+// Decide turns ranked results into an answer, a clarify or a fallback.
+func (c *conv) decide(rs []match.Result) chat.Reply {
+	if len(rs) == 0 || rs[0].Score < floorScore {
+		return c.fallback()
+	}
+	top := rs[0]
+	var close []match.Result
+	for _, r := range rs[:min(len(rs), maxCandidate)] {
+		if r.Score >= top.Score*closeRatio {
+			close = append(close, r)
+		}
+	}
+	if top.Score >= sureScore || top.Score >= answerScore && len(close) == 1 {
+		return c.answer(top.ID, top.Score)
+	}
+	if len(close) == 1 {
+		close = rs[:min(len(rs), 2)]
+	}
+	return c.clarify(close)
+}
+
+// stripGreeting removes a leading greeting; it reports whether there was one.
+func (c *conv) stripGreeting(folded string) (string, bool) {
+	words := strings.Fields(folded)
+	greeted := false
+	for n := min(len(words), 3); n > 0; n-- {
+		if c.isGreeting(strings.Join(words[:n], " ")) {
+			words, greeted = words[n:], true
+			break
+		}
+	}
+	for greeted && len(words) > 0 && slices.Contains([]string{"bot", "salama", "there", "everyone", "friend", "sir", "madam"}, words[0]) {
+		words = words[1:]
+	}
+	return strings.Join(words, " "), greeted
+}
+
+func (c *conv) isGreeting(s string) bool {
+	return c.k.greetings[c.lang][s] || c.k.greetings[content.SourceLanguage][s]
+}
+
+func (c *conv) countryByName(folded string) string {
+	for _, code := range c.k.Content.Helplines.Codes {
+		if code != content.International && norm.Fold(c.k.Content.Helplines.Countries[code].Name) == folded {
+			return code
+		}
+	}
+	return ""
+}

@@ -1,0 +1,120 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/salama-safety/salama/internal/content"
+	"github.com/salama-safety/salama/internal/i18n"
+	"github.com/salama-safety/salama/internal/match"
+	"github.com/salama-safety/salama/internal/norm"
+	"github.com/salama-safety/salama/internal/safety"
+)
+
+// Knowledge is everything the engine knows, built once from the content and
+// locale folders and swapped whole on reload.
+type Knowledge struct {
+	Content *content.Content
+	Texts   *i18n.Bundle
+	Index   map[string]*match.Index
+	Safety  map[string]*safety.Router
+	// per language, folded greeting and help phrases
+	greetings map[string]map[string]bool
+	help      map[string]map[string]bool
+	// every language's help words: "help" always works, whatever the
+	// saved language
+	anyHelp map[string]bool
+	langs   []string
+}
+
+// stemmers holds the stemmer of each language that has one.
+var stemmers = map[string]func(string) string{"en": match.StemEnglish}
+
+// Load reads and checks the content (faq/) and locales (locales/) folders and
+// builds the indexes. Every problem found is returned, joined.
+func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
+	c, err := content.Load(faqFS)
+	if err != nil {
+		return nil, err
+	}
+	texts, err := i18n.Load(localesFS)
+	if err != nil {
+		return nil, err
+	}
+	k := &Knowledge{
+		Content: c, Texts: texts,
+		Index: map[string]*match.Index{}, Safety: map[string]*safety.Router{},
+		greetings: map[string]map[string]bool{}, help: map[string]map[string]bool{}, anyHelp: map[string]bool{},
+	}
+	var errs []error
+	k.langs = append(k.langs, content.SourceLanguage)
+	for code := range c.Langs {
+		if code != content.SourceLanguage {
+			k.langs = append(k.langs, code)
+		}
+	}
+	sortTail(k.langs)
+	for _, code := range k.langs {
+		l := c.Langs[code]
+		var docs []match.Doc
+		for _, id := range c.IDs {
+			e := l.Entries[id]
+			if e == nil {
+				continue
+			}
+			docs = append(docs, match.Doc{ID: id, Text: e.Title})
+			for _, p := range e.Phrasings {
+				docs = append(docs, match.Doc{ID: id, Text: p})
+			}
+		}
+		k.Index[code] = match.New(match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[code]}, docs)
+		r, err := safety.New(l.Rules)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		k.Safety[code] = r
+		k.greetings[code] = foldSet(l.Greetings)
+		k.help[code] = foldSet(l.Help)
+		for h := range k.help[code] {
+			k.anyHelp[h] = true
+		}
+		if code != content.SourceLanguage && len(l.Rules) == 0 {
+			errs = append(errs, &content.Error{File: code + "/safety.txt", Line: 1, Msg: "every language needs its safety lexicon"})
+		}
+	}
+	if len(c.Langs[content.SourceLanguage].Rules) == 0 {
+		errs = append(errs, &content.Error{File: "en/safety.txt", Line: 1, Msg: "the English safety lexicon is missing"})
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return k, nil
+}
+
+func foldSet(items []string) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range items {
+		if f := norm.Fold(s); f != "" {
+			m[f] = true
+		}
+	}
+	return m
+}
+
+func sortTail(langs []string) {
+	for i := 1; i < len(langs); i++ {
+		for j := i; j > 1 && langs[j] < langs[j-1]; j-- {
+			langs[j], langs[j-1] = langs[j-1], langs[j]
+		}
+	}
+}
+
+// MustLoad is Load for tests and for the embedded content, which CI checks.
+func MustLoad(faqFS, localesFS fs.FS) *Knowledge {
+	k, err := Load(faqFS, localesFS)
+	if err != nil {
+		panic(fmt.Sprintf("salama: embedded content is broken: %v", err))
+	}
+	return k
+}

@@ -1,0 +1,81 @@
+// Package norm folds text for matching: lower case, Latin accents removed,
+// Arabic diacritics and letter variants unified, punctuation turned into
+// spaces, apostrophes dropped ("don't" → "dont"). Letters and combining marks
+// of other scripts (Devanagari, Bengali, Ethiopic) are kept as they are, since
+// there they carry meaning. The same folding is applied to content and to
+// what users type, so curators write patterns the way the README says.
+package norm
+
+import (
+	"strings"
+	"unicode"
+)
+
+// latin maps precomposed Latin letters to their unaccented form.
+var latin = map[rune]string{}
+
+func init() {
+	groups := map[string]string{
+		"a": "àáâãäåāăąǎ", "c": "çćĉċč", "d": "ďđ", "e": "èéêëēĕėęěẹẽ", "g": "ĝğġģ", "h": "ĥħ",
+		"i": "ìíîïĩīĭįıǐ", "j": "ĵ", "k": "ķ", "l": "ĺļľŀł", "n": "ñńņňŉ", "o": "òóôõöøōŏőǒọ",
+		"r": "ŕŗř", "s": "śŝşšș", "t": "ţťŧț", "u": "ùúûüũūŭůűųǔụ", "w": "ŵ", "y": "ýÿŷỳ", "z": "źżž",
+		"ss": "ß", "ae": "æ", "oe": "œ",
+	}
+	for plain, accented := range groups {
+		for _, r := range accented {
+			latin[r] = plain
+		}
+	}
+	arabic := map[rune]string{'أ': "ا", 'إ': "ا", 'آ': "ا", 'ٱ': "ا", 'ة': "ه", 'ى': "ي", 'ؤ': "و", 'ئ': "ي"}
+	for r, s := range arabic {
+		latin[r] = s
+	}
+}
+
+// Fold returns s folded for matching, with single spaces between words.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true
+	for _, r := range s {
+		switch {
+		case r == '\'' || r == '’' || r == '‘' || r == 'ʼ' || r == '`':
+			continue // don't → dont
+		case isInvisible(r):
+			continue
+		case r >= 0x064B && r <= 0x0652 || r == 0x0640: // Arabic harakat, tatweel
+			continue
+		}
+		r = unicode.ToLower(r)
+		if m, ok := latin[r]; ok {
+			b.WriteString(m)
+			space = false
+			continue
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) {
+			b.WriteRune(r)
+			space = false
+			continue
+		}
+		if !space {
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// Words returns the folded words of s.
+func Words(s string) []string {
+	return strings.Fields(Fold(s))
+}
+
+// isInvisible reports zero-width and bidirectional control characters, which
+// change nothing a reader sees but would split or hide words.
+func isInvisible(r rune) bool {
+	switch {
+	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0xFEFF, r == 0x061C:
+		return true
+	}
+	return false
+}

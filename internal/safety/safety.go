@@ -1,0 +1,239 @@
+// Package safety decides, before any FAQ matching, whether a message shows
+// that someone may be in danger now (urgent), seeks abuse material or access
+// to children (deterrence), or asks for help with one's own thoughts.
+//
+// The rules are the lexicons in faq/<lang>/safety.txt (format in
+// faq/README.md), compiled here into word patterns over folded text. The
+// order of the checks is the safeguarding policy:
+//
+//  1. urgent rules: danger wins over everything else;
+//  2. own-thoughts rules: someone asking for help is not rebuked;
+//  3. deterrence rules, unless a not-deterrence rule matches: a victim, a
+//     witness or a reporter using the same words is help-seeking.
+package safety
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/salama-safety/salama/internal/content"
+	"github.com/salama-safety/salama/internal/norm"
+)
+
+// Verdict is what the router decided.
+type Verdict int
+
+// The verdicts.
+const (
+	None Verdict = iota
+	Urgent
+	Deterrence
+	OwnThoughts
+)
+
+func (v Verdict) String() string {
+	return [...]string{"none", "urgent", "deterrence", "own-thoughts"}[v]
+}
+
+// maxGap is how many words `*` may skip.
+const maxGap = 6
+
+// Result is a verdict and the rule that gave it.
+type Result struct {
+	Verdict Verdict
+	// Related is the entry an urgent rule names, if any.
+	Related string
+	Rule    content.Rule
+}
+
+// Router checks messages against the rules of several languages. It is
+// immutable and safe for concurrent use.
+type Router struct {
+	sections map[string][]compiled
+}
+
+type compiled struct {
+	rule  content.Rule
+	items []item
+}
+
+// item is one position of a pattern: alternatives, each a word sequence; gap
+// means "up to maxGap words may come before this item".
+type item struct {
+	alts [][]word
+	gap  bool
+}
+
+type word struct {
+	text   string
+	prefix bool
+}
+
+// New compiles rules. A pattern that cannot be read is an *content.Error.
+func New(rules []content.Rule) (*Router, error) {
+	r := &Router{sections: map[string][]compiled{}}
+	for _, rule := range rules {
+		items, err := compile(rule.Pattern)
+		if err != nil {
+			return nil, &content.Error{File: rule.File, Line: rule.Line, Msg: err.Error()}
+		}
+		r.sections[rule.Section] = append(r.sections[rule.Section], compiled{rule: rule, items: items})
+	}
+	return r, nil
+}
+
+// Check classifies a message.
+func (r *Router) Check(text string) Result {
+	words := norm.Words(text)
+	if c, ok := r.first("urgent", words); ok {
+		return Result{Verdict: Urgent, Related: c.rule.Related, Rule: c.rule}
+	}
+	if c, ok := r.first("own-thoughts", words); ok {
+		return Result{Verdict: OwnThoughts, Rule: c.rule}
+	}
+	if c, ok := r.first("deterrence", words); ok {
+		if _, help := r.first("not-deterrence", words); !help {
+			return Result{Verdict: Deterrence, Rule: c.rule}
+		}
+	}
+	return Result{}
+}
+
+func (r *Router) first(section string, words []string) (compiled, bool) {
+	for _, c := range r.sections[section] {
+		if matchAt(c.items, words) {
+			return c, true
+		}
+	}
+	return compiled{}, false
+}
+
+// matchAt reports whether the items match somewhere in words.
+func matchAt(items []item, words []string) bool {
+	for start := range words {
+		if matchFrom(items, words, start, true) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchFrom matches items starting exactly at pos (or within a gap).
+func matchFrom(items []item, words []string, pos int, anchored bool) bool {
+	if len(items) == 0 {
+		return true
+	}
+	it := items[0]
+	reach := 0
+	if it.gap && !anchored {
+		reach = maxGap
+	}
+	for skip := 0; skip <= reach && pos+skip <= len(words); skip++ {
+		for _, alt := range it.alts {
+			if n, ok := matchWords(alt, words[pos+skip:]); ok {
+				if matchFrom(items[1:], words, pos+skip+n, false) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func matchWords(alt []word, words []string) (int, bool) {
+	if len(alt) > len(words) {
+		return 0, false
+	}
+	for i, w := range alt {
+		if w.prefix && !strings.HasPrefix(words[i], w.text) || !w.prefix && words[i] != w.text {
+			return 0, false
+		}
+	}
+	return len(alt), true
+}
+
+func compile(pattern string) ([]item, error) {
+	var items []item
+	gap := false
+	toks, err := tokens(pattern)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range toks {
+		if t == "*" {
+			if gap || len(items) == 0 {
+				return nil, fmt.Errorf("pattern %q: `*` must stand between words", pattern)
+			}
+			gap = true
+			continue
+		}
+		var alts [][]word
+		if strings.HasPrefix(t, "{") {
+			for _, a := range strings.Split(t[1:len(t)-1], "|") {
+				ws := words(a)
+				if len(ws) == 0 {
+					return nil, fmt.Errorf("pattern %q: empty alternative in %s", pattern, t)
+				}
+				alts = append(alts, ws)
+			}
+		} else {
+			ws := words(t)
+			if len(ws) == 0 {
+				return nil, fmt.Errorf("pattern %q: %q has no letters", pattern, t)
+			}
+			alts = [][]word{ws}
+		}
+		items = append(items, item{alts: alts, gap: gap})
+		gap = false
+	}
+	if gap {
+		return nil, fmt.Errorf("pattern %q: `*` cannot end a pattern", pattern)
+	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("empty pattern")
+	}
+	return items, nil
+}
+
+// tokens splits a pattern into words, `*` and `{…}` groups.
+func tokens(p string) ([]string, error) {
+	var out []string
+	for i := 0; i < len(p); {
+		switch c := p[i]; {
+		case c == ' ' || c == '\t':
+			i++
+		case c == '{':
+			end := strings.IndexByte(p[i:], '}')
+			if end < 0 {
+				return nil, fmt.Errorf("pattern %q: `{` without `}`", p)
+			}
+			out = append(out, p[i:i+end+1])
+			i += end + 1
+		case c == '}':
+			return nil, fmt.Errorf("pattern %q: `}` without `{`", p)
+		default:
+			end := strings.IndexAny(p[i:], " \t{}")
+			if end < 0 {
+				end = len(p) - i
+			}
+			out = append(out, p[i:i+end])
+			i += end
+		}
+	}
+	return out, nil
+}
+
+// words folds one alternative; a trailing * on a word makes it a prefix.
+func words(s string) []word {
+	var out []word
+	for _, f := range strings.Fields(s) {
+		prefix := strings.HasSuffix(f, "*") && len(f) > 1
+		for _, w := range norm.Words(strings.TrimSuffix(f, "*")) {
+			out = append(out, word{text: w})
+		}
+		if prefix && len(out) > 0 {
+			out[len(out)-1].prefix = true
+		}
+	}
+	return out
+}

@@ -1,0 +1,291 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/salama-safety/salama/internal/chat"
+)
+
+// Config configures an [Adapter]. Only BotToken is always required; the
+// zero value of every other field is a sensible default.
+type Config struct {
+	// BotToken is the bot token (xoxb-…).
+	BotToken string
+	// AppToken is the app-level token (xapp-…, scope connections:write).
+	// When set, the adapter runs in Socket Mode.
+	AppToken string
+	// SigningSecret verifies HTTP requests. Required in HTTP mode (no
+	// AppToken); in Socket Mode, Handler serves 404 without it.
+	SigningSecret string
+	// APIURL is the Web API base, "https://slack.com/api/" by default. A
+	// missing trailing slash is added.
+	APIURL string
+	// HTTPClient makes every Web API and response_url call
+	// (http.DefaultClient by default).
+	HTTPClient *http.Client
+	// Dialer dials the Socket Mode WebSocket (the library's default dialer
+	// when nil).
+	Dialer *websocket.Dialer
+	// Logger receives event kinds and error classes, never content
+	// (slog.Default() when nil).
+	Logger *slog.Logger
+	// Observer receives delivery metrics (chat.NopObserver when nil).
+	Observer chat.Observer
+	// Country is the workspace's country code ("KE"), optional. When set it
+	// replaces the region of the language hint given to Engine.Home, so the
+	// App Home shows the school's helplines rather than those of the
+	// region in the user's Slack locale (often "en-US" by default).
+	Country string
+	// PrivateLabel is the label of the button that opens a private chat
+	// under a group reply the engine marked Private, by reply language.
+	// A small built-in table, English by default, when nil.
+	PrivateLabel func(lang string) string
+
+	// Now is the clock for signature windows and caches (time.Now).
+	Now func() time.Time
+	// Sleep waits before a retry; it returns early with ctx's error
+	// (a timer by default). Tests inject one that does not sleep.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// MaxRetries is how many times a send is retried after a rate limit or
+	// a temporary failure (3; negative means never).
+	MaxRetries int
+	// MaxRetryWait is the longest Retry-After the adapter waits out; a
+	// longer one fails the send with a *chat.RateLimitError (1 minute).
+	MaxRetryWait time.Duration
+	// DedupWindow is how long an event_id is remembered (1 hour).
+	DedupWindow time.Duration
+	// DedupSize bounds the remembered event_ids (10 000).
+	DedupSize int
+	// LocaleTTL is how long a user's locale is cached (1 hour).
+	LocaleTTL time.Duration
+	// LocaleCacheSize bounds the cached locales (10 000).
+	LocaleCacheSize int
+	// ReplyTimeout bounds the work on one event, engine and sends
+	// included (30 seconds).
+	ReplyTimeout time.Duration
+	// DrainTimeout bounds how long Run waits for replies in flight once
+	// its context ends (10 seconds); then their contexts are cancelled.
+	DrainTimeout time.Duration
+	// MaxConcurrent bounds the events handled at once (32).
+	MaxConcurrent int
+}
+
+// Adapter is the Slack channel. Create it with [New]; it is safe for
+// concurrent use.
+type Adapter struct {
+	cfg    Config
+	engine chat.Engine
+	api    *slackapi.Client
+	log    *slog.Logger
+	obs    chat.Observer
+
+	seen    *ttlCache[struct{}]
+	locales *ttlCache[string]
+
+	// base outlives requests: background work runs under it until Run's
+	// drain gives up and cancels it.
+	base   context.Context
+	cancel context.CancelFunc
+	work   inflight
+	sem    chan struct{}
+}
+
+// ErrConfig is wrapped by the errors New returns for a bad Config.
+var ErrConfig = errors.New("slack: invalid config")
+
+// New checks cfg, fills in its defaults and returns an adapter. It makes no
+// network call.
+func New(cfg Config, e chat.Engine) (*Adapter, error) {
+	if e == nil {
+		return nil, errors.Join(ErrConfig, errors.New("slack: nil engine"))
+	}
+	if cfg.BotToken == "" {
+		return nil, errors.Join(ErrConfig, errors.New("slack: BotToken is required"))
+	}
+	if cfg.AppToken == "" && cfg.SigningSecret == "" {
+		return nil, errors.Join(ErrConfig, errors.New("slack: SigningSecret is required in HTTP mode (no AppToken)"))
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = slackapi.APIURL
+	}
+	if !strings.HasSuffix(cfg.APIURL, "/") {
+		cfg.APIURL += "/"
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = http.DefaultClient
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = chat.NopObserver{}
+	}
+	if cfg.PrivateLabel == nil {
+		cfg.PrivateLabel = defaultPrivateLabel
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = 3
+	}
+	cfg.MaxRetries = max(cfg.MaxRetries, 0)
+	cfg.MaxRetryWait = orDefault(cfg.MaxRetryWait, time.Minute)
+	cfg.DedupWindow = orDefault(cfg.DedupWindow, time.Hour)
+	cfg.LocaleTTL = orDefault(cfg.LocaleTTL, time.Hour)
+	cfg.ReplyTimeout = orDefault(cfg.ReplyTimeout, 30*time.Second)
+	cfg.DrainTimeout = orDefault(cfg.DrainTimeout, 10*time.Second)
+	if cfg.DedupSize <= 0 {
+		cfg.DedupSize = 10000
+	}
+	if cfg.LocaleCacheSize <= 0 {
+		cfg.LocaleCacheSize = 10000
+	}
+	if cfg.MaxConcurrent <= 0 {
+		cfg.MaxConcurrent = 32
+	}
+
+	opts := []slackapi.Option{
+		slackapi.OptionAPIURL(cfg.APIURL),
+		slackapi.OptionHTTPClient(cfg.HTTPClient),
+		// The library's debug output would print payloads; keep it silent.
+		slackapi.OptionLog(log.New(io.Discard, "", 0)),
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
+	}
+	base, cancel := context.WithCancel(context.Background())
+	return &Adapter{
+		cfg:     cfg,
+		engine:  e,
+		api:     slackapi.New(cfg.BotToken, opts...),
+		log:     cfg.Logger.With(slog.String("platform", string(chat.Slack))),
+		obs:     cfg.Observer,
+		seen:    newTTLCache[struct{}](cfg.DedupSize, cfg.DedupWindow, cfg.Now),
+		locales: newTTLCache[string](cfg.LocaleCacheSize, cfg.LocaleTTL, cfg.Now),
+		base:    base,
+		cancel:  cancel,
+		sem:     make(chan struct{}, cfg.MaxConcurrent),
+	}, nil
+}
+
+// Run serves until ctx ends. In Socket Mode it keeps the WebSocket open,
+// reconnecting as Slack asks; in HTTP mode it only waits, since the main
+// program serves [Adapter.Handler]. Either way it then stops taking new
+// work, waits up to DrainTimeout for replies in flight, and returns nil.
+// It returns an error when the Socket Mode connection fails for good
+// (a revoked or invalid app token).
+func (a *Adapter) Run(ctx context.Context) error {
+	var err error
+	if a.cfg.AppToken != "" {
+		err = a.runSocket(ctx)
+		if ctx.Err() != nil {
+			err = nil
+		}
+	} else {
+		<-ctx.Done()
+	}
+	a.drain()
+	return err
+}
+
+// drain stops new work and waits for the work in flight.
+func (a *Adapter) drain() {
+	done := make(chan struct{})
+	go func() {
+		a.work.closeAndWait()
+		close(done)
+	}()
+	t := time.NewTimer(a.cfg.DrainTimeout)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		a.log.Warn("slack: drain timed out; cancelling replies in flight")
+		a.cancel()
+		<-done
+	}
+	a.cancel()
+}
+
+// spawn runs f in the background under a fresh timeout, unless the adapter
+// is shutting down; it reports whether f will run.
+func (a *Adapter) spawn(f func(ctx context.Context)) bool {
+	return a.work.goFunc(func() {
+		select {
+		case a.sem <- struct{}{}:
+		case <-a.base.Done():
+			return
+		}
+		defer func() { <-a.sem }()
+		ctx, cancel := context.WithTimeout(a.base, a.cfg.ReplyTimeout)
+		defer cancel()
+		f(ctx)
+	})
+}
+
+// inflight counts background work and refuses more once closed.
+type inflight struct {
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+}
+
+func (g *inflight) goFunc(f func()) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.wg.Go(f)
+	return true
+}
+
+func (g *inflight) closeAndWait() {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
+	g.wg.Wait()
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// socketOptions are the Socket Mode client's options.
+func (a *Adapter) socketOptions() []socketmode.Option {
+	opts := []socketmode.Option{socketmode.OptionLog(log.New(io.Discard, "", 0))}
+	if a.cfg.Dialer != nil {
+		opts = append(opts, socketmode.OptionDialer(a.cfg.Dialer))
+	}
+	return opts
+}

@@ -1,0 +1,208 @@
+package slack
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+const (
+	// maxBody bounds a request body; Slack's are a few kilobytes.
+	maxBody = 1 << 20
+	// signatureWindow is how far a request's timestamp may be from now.
+	signatureWindow = 5 * time.Minute
+)
+
+// Errors that make a request unauthenticated (401).
+var (
+	errUnsigned = errors.New("slack: request not signed")
+	errExpired  = errors.New("slack: request timestamp outside the window")
+)
+
+// Handler serves Slack's HTTP requests:
+//
+//	POST /slack/events       Events API
+//	POST /slack/commands     slash commands
+//	POST /slack/interactive  block_actions
+//
+// Every request must carry a valid v0 signature made with the signing
+// secret and a timestamp within five minutes of Config.Now; otherwise it is
+// refused with 401 before its body is parsed. Valid requests are answered
+// at once (200) and the reply follows in the background. When the adapter
+// is shutting down, new work is refused with 503 so that Slack retries it
+// elsewhere. Without a SigningSecret (Socket Mode only) every path is 404.
+func (a *Adapter) Handler() http.Handler {
+	mux := http.NewServeMux()
+	if a.cfg.SigningSecret == "" {
+		return mux
+	}
+	mux.HandleFunc("POST /slack/events", a.verified(a.serveEvents))
+	mux.HandleFunc("POST /slack/commands", a.verified(a.serveCommand))
+	mux.HandleFunc("POST /slack/interactive", a.verified(a.serveInteractive))
+	return mux
+}
+
+// verified reads the body and checks the request's signature before next
+// sees a byte of it.
+func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, body []byte)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		// The timestamp is checked first: a stale request is not read.
+		if err := a.checkTimestamp(r.Header); err != nil {
+			a.refuse(w, r, err)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		if err := a.checkSignature(r.Header, body); err != nil {
+			a.refuse(w, r, err)
+			return
+		}
+		next(w, r, body)
+	}
+}
+
+func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	why := "bad_signature"
+	switch {
+	case errors.Is(err, errUnsigned):
+		why = "unsigned"
+	case errors.Is(err, errExpired):
+		why = "expired"
+	}
+	a.log.Warn("slack: request refused", "path", r.URL.Path, "reason", why)
+	http.Error(w, "invalid request signature", http.StatusUnauthorized)
+}
+
+// checkTimestamp checks the request's timestamp against Config.Now.
+func (a *Adapter) checkTimestamp(h http.Header) error {
+	if h.Get("X-Slack-Signature") == "" || h.Get("X-Slack-Request-Timestamp") == "" {
+		return errUnsigned
+	}
+	sec, err := strconv.ParseInt(h.Get("X-Slack-Request-Timestamp"), 10, 64)
+	if err != nil {
+		return errUnsigned
+	}
+	if a.cfg.Now().Sub(time.Unix(sec, 0)).Abs() > signatureWindow {
+		return errExpired
+	}
+	return nil
+}
+
+// checkSignature checks the v0 HMAC of the body with slack-go's verifier.
+// That verifier checks the window again, against the wall clock, which is
+// why a clock injected through Config.Now must stay near the real time.
+func (a *Adapter) checkSignature(h http.Header, body []byte) error {
+	sv, err := slackapi.NewSecretsVerifier(h, a.cfg.SigningSecret)
+	if err != nil {
+		if errors.Is(err, slackapi.ErrExpiredTimestamp) {
+			return errExpired
+		}
+		return err
+	}
+	if _, err := sv.Write(body); err != nil {
+		return err
+	}
+	return sv.Ensure()
+}
+
+func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byte) {
+	if !json.Valid(body) {
+		http.Error(w, "malformed event", http.StatusBadRequest)
+		return
+	}
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		// Valid JSON we cannot read (an event type we did not subscribe
+		// to): acknowledge it so that Slack does not retry.
+		a.log.Debug("slack: event not understood", "event", ev.Type)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	switch ev.Type {
+	case slackevents.URLVerification:
+		uv, _ := ev.Data.(*slackevents.EventsAPIURLVerificationEvent)
+		if uv == nil {
+			http.Error(w, "malformed challenge", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, uv.Challenge)
+	case slackevents.CallbackEvent:
+		if r.Header.Get("X-Slack-Retry-Num") != "" {
+			a.log.Debug("slack: event retried by Slack", "event", ev.InnerEvent.Type,
+				"retry_reason", r.Header.Get("X-Slack-Retry-Reason"))
+		}
+		if !a.handleEvent(ev) {
+			unavailable(w)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	case slackevents.AppRateLimited:
+		a.log.Warn("slack: events rate limited by Slack")
+		w.WriteHeader(http.StatusOK)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "malformed command", http.StatusBadRequest)
+		return
+	}
+	cmd, err := slackapi.SlashCommandParse(withForm(r, form))
+	if err != nil {
+		http.Error(w, "malformed command", http.StatusBadRequest)
+		return
+	}
+	if !a.handleCommand(cmd) {
+		unavailable(w)
+		return
+	}
+	// An empty 200 shows nothing; the answer follows via response_url.
+	w.WriteHeader(http.StatusOK)
+}
+
+func (a *Adapter) serveInteractive(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "malformed interaction", http.StatusBadRequest)
+		return
+	}
+	cb, err := slackapi.InteractionCallbackParse(withForm(r, form))
+	if err != nil {
+		http.Error(w, "malformed interaction", http.StatusBadRequest)
+		return
+	}
+	if !a.handleInteraction(cb) {
+		unavailable(w)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// withForm returns a copy of r whose form is already parsed, so that
+// slack-go's parsers read the verified body instead of the spent stream.
+func withForm(r *http.Request, form url.Values) *http.Request {
+	r2 := r.Clone(r.Context())
+	r2.Body = http.NoBody
+	r2.PostForm = form
+	r2.Form = form
+	return r2
+}
+
+func unavailable(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "1")
+	http.Error(w, "shutting down", http.StatusServiceUnavailable)
+}
