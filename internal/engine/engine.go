@@ -36,8 +36,8 @@ import (
 
 // Thresholds of the matcher's decision, tuned on testdata/devset.
 const (
-	answerScore  = 0.30 // below this, never answer outright
-	floorScore   = 0.18 // below this, nothing fits
+	answerScore  = 0.40 // below this, never answer outright
+	floorScore   = 0.30 // below this, nothing fits
 	closeRatio   = 0.85 // a runner-up this close makes the question ambiguous
 	sureScore    = 0.62 // above this, answer even with a close runner-up
 	maxCandidate = 3
@@ -308,7 +308,7 @@ func (c *conv) decide(rs []match.Result) chat.Reply {
 func (c *conv) stripGreeting(folded string) (string, bool) {
 	words := strings.Fields(folded)
 	greeted := false
-	for n := min(len(words), 3); n > 0; n-- {
+	for n := min(len(words), 5); n > 0; n-- {
 		if c.isGreeting(strings.Join(words[:n], " ")) {
 			words, greeted = words[n:], true
 			break

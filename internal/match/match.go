@@ -24,7 +24,9 @@ package match
 
 import (
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/salama-safety/salama/internal/norm"
 )
@@ -107,7 +109,7 @@ func New(lang Lang, docs []Doc) *Index {
 			entrySets = append(entrySets, map[int32]bool{})
 		}
 		ix.docEntry = append(ix.docEntry, e)
-		for _, t := range ix.analyse(doc.Text) {
+		for _, t := range withBigrams(ix.analyse(doc.Text)) {
 			id, ok := ix.terms[t]
 			if !ok {
 				id = int32(len(ix.terms))
@@ -154,7 +156,7 @@ func New(lang Lang, docs []Doc) *Index {
 		ix.docNorm[d] = math.Sqrt(sum)
 	}
 	for term, id := range ix.terms {
-		if len([]rune(term)) < 4 {
+		if len([]rune(term)) < 4 || strings.Contains(term, bigramJoin) {
 			continue
 		}
 		for _, del := range deletions(term) {
@@ -207,7 +209,8 @@ type queryTerm struct {
 // Match ranks the entries for text, best first, leaving out those that score
 // zero. It returns at most limit results (all when limit <= 0).
 func (ix *Index) Match(text string, limit int) []Result {
-	words := ix.analyse(text)
+	unigrams := ix.analyse(text)
+	words := withBigrams(unigrams)
 	var terms []queryTerm
 	var total float64 // the question's information, matched or not
 	seen := map[string]bool{}
@@ -221,14 +224,28 @@ func (ix *Index) Match(text string, limit int) []Result {
 			total += ix.idf[id]
 			continue
 		}
+		if strings.Contains(w, bigramJoin) {
+			continue // an unseen pair of words is no evidence either way
+		}
 		// an unknown word counts against coverage, but less than a known
 		// rare word: long messages carry words no phrasing has.
-		total += ix.maxIDF * 0.4
+		total += ix.maxIDF * 0.6
 		if near, ok := ix.nearest(w); ok {
-			terms = append(terms, queryTerm{near, ix.idf[near] * 0.8})
+			terms = append(terms, queryTerm{near, ix.idf[near] * 0.7})
 		}
 	}
 	if len(terms) == 0 || total == 0 {
+		return nil
+	}
+	// a question whose only known words are common to many entries ("what
+	// time is it") says nothing about any of them
+	var strongest float64
+	for _, qt := range terms {
+		if !strings.Contains(ix.names[qt.id], bigramJoin) {
+			strongest = max(strongest, qt.weight)
+		}
+	}
+	if strongest < minEvidence {
 		return nil
 	}
 	cover := make([]float64, len(ix.ids))
@@ -250,7 +267,7 @@ func (ix *Index) Match(text string, limit int) []Result {
 			continue
 		}
 		// the question's norm includes unmatched known words via total
-		c := v / (ix.docNorm[d] * math.Max(qnorm, total/math.Sqrt(float64(len(words)+1))))
+		c := v / (ix.docNorm[d] * math.Max(qnorm, total/math.Sqrt(float64(len(unigrams)+1))))
 		if e := ix.docEntry[d]; c > best[e] {
 			best[e] = c
 		}
@@ -279,11 +296,11 @@ func (ix *Index) Match(text string, limit int) []Result {
 // for short words and two for long ones.
 func (ix *Index) nearest(w string) (int32, bool) {
 	r := []rune(w)
-	if len(r) < 4 {
+	if len(r) < 5 {
 		return 0, false
 	}
 	maxDist := 1
-	if len(r) >= 7 {
+	if len(r) >= 8 {
 		maxDist = 2
 	}
 	bestID, bestDist, bestIDF := int32(-1), maxDist+1, 0.0
@@ -309,6 +326,25 @@ func (ix *Index) nearest(w string) (int32, bool) {
 }
 
 func (ix *Index) termName(id int32) string { return ix.names[id] }
+
+// minEvidence is the idf a question's rarest known word must reach: a word
+// found in about a third of the entries or fewer.
+const minEvidence = 1.3
+
+// bigramJoin joins the two words of a pair term; it cannot occur in a
+// folded word.
+const bigramJoin = "_"
+
+// withBigrams adds each pair of neighbouring words as a term, so that word
+// order counts a little ("what is sextortion" against "sextortion: what do I
+// do?") without being required.
+func withBigrams(words []string) []string {
+	out := slices.Clone(words)
+	for i := 1; i < len(words); i++ {
+		out = append(out, words[i-1]+bigramJoin+words[i])
+	}
+	return out
+}
 
 // deletions returns w with each one rune removed.
 func deletions(w string) []string {

@@ -1,6 +1,7 @@
 // Package norm folds text for matching: lower case, Latin accents removed,
 // Arabic diacritics and letter variants unified, punctuation turned into
-// spaces, apostrophes dropped ("don't" → "dont"). Letters and combining marks
+// spaces, apostrophes dropped ("don't" → "dont"), and a letter repeated
+// three or more times kept once ("hellooo" → "hello", "hiii" → "hi"). Letters and combining marks
 // of other scripts (Devanagari, Bengali, Ethiopic) are kept as they are, since
 // there they carry meaning. The same folding is applied to content and to
 // what users type, so curators write patterns the way the README says.
@@ -9,6 +10,7 @@ package norm
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // latin maps precomposed Latin letters to their unaccented form.
@@ -37,7 +39,24 @@ func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true
+	var last rune
+	run := 0
 	for _, r := range s {
+		// "hellooo", "pleeease": a letter typed three or more times counts once
+		if r == last {
+			run++
+		} else {
+			last, run = r, 1
+		}
+		if run >= 3 && unicode.IsLetter(r) {
+			if run == 3 {
+				str := b.String()
+				_, size := utf8.DecodeLastRuneInString(str)
+				b.Reset()
+				b.WriteString(str[:len(str)-size])
+			}
+			continue
+		}
 		switch {
 		case r == '\'' || r == '’' || r == '‘' || r == 'ʼ' || r == '`':
 			continue // don't → dont
