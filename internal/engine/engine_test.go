@@ -1,0 +1,216 @@
+package engine_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/salama-safety/salama/internal/chat"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+var teen = chat.User{Platform: chat.Telegram, ID: "42"}
+
+func respond(tb testing.TB, e chat.Responder, m chat.Message) chat.Reply {
+	tb.Helper()
+	if m.User == (chat.User{}) {
+		m.User = teen
+	}
+	r, err := e.Respond(context.Background(), m)
+	if err != nil {
+		tb.Fatalf("Respond(%+v): %v", m, err)
+	}
+	return r
+}
+
+func choice(tb testing.TB, r chat.Reply, prefix string) string {
+	tb.Helper()
+	for _, c := range r.Choices {
+		if strings.HasPrefix(c.Payload, prefix) {
+			return c.Payload
+		}
+	}
+	tb.Fatalf("no choice %q* in %+v", prefix, r.Choices)
+	return ""
+}
+
+// The journey of the foundation issue: /start → topic → answer → "Tell me
+// more" → "helpful" → /forget, checking the store after each step.
+func TestJourney(t *testing.T) {
+	eng, store := MustEngine(t)
+	ctx := context.Background()
+	// Telegram sends the user's language_code with every update
+	respond := func(tb testing.TB, e chat.Responder, m chat.Message) chat.Reply {
+		m.LangHint = "sw-KE"
+		return respond(tb, e, m)
+	}
+
+	r := respond(t, eng, chat.Message{Text: "/start"})
+	if r.Kind != chat.KindCommand || !strings.Contains(r.Text, "Salama") {
+		t.Fatalf("/start = %s %q", r.Kind, r.Text)
+	}
+	if p, _ := store.Prefs(ctx, teen); p.LastSeen.IsZero() || p.Lang != "" {
+		t.Errorf("after /start, prefs = %+v; want only the day seen", p)
+	}
+	r = respond(t, eng, chat.Message{Payload: choice(t, r, "topic:sextortion")})
+	r = respond(t, eng, chat.Message{Payload: choice(t, r, "faq:sextortion.help-now")})
+	if r.Kind != chat.KindAnswer || r.FAQID != "sextortion.help-now" {
+		t.Fatalf("entry choice = %s %s", r.Kind, r.FAQID)
+	}
+	if !strings.Contains(r.Text, "Childline Kenya (116)") {
+		t.Errorf("the sw-KE hint should fill {helpline} with Kenya's: %q", r.Text)
+	}
+	if n := len([]rune(r.Text)); n > 700 {
+		t.Errorf("first screen is %d characters", n)
+	}
+	more := respond(t, eng, chat.Message{Payload: choice(t, r, "more:")})
+	if more.FAQID != "sextortion.help-now" || len(more.Text) <= len(r.Text) {
+		t.Errorf("Tell me more = %s, %d chars", more.FAQID, len(more.Text))
+	}
+	respond(t, eng, chat.Message{Payload: choice(t, more, "yes:")})
+	rows, _ := store.Counts(ctx, "")
+	if !hasCount(rows, chat.EventHelpful, "sextortion.help-now") {
+		t.Errorf("helpful not counted: %+v", rows)
+	}
+	respond(t, eng, chat.Message{Text: "/language fr"})
+	if p, _ := store.Prefs(ctx, teen); p.Lang != "" && p.Lang != "fr" {
+		t.Errorf("prefs after /language = %+v", p)
+	}
+	respond(t, eng, chat.Message{Text: "/country KE"})
+	if p, _ := store.Prefs(ctx, teen); p.Country != "KE" {
+		t.Errorf("prefs after /country KE = %+v", p)
+	}
+	r = respond(t, eng, chat.Message{Text: "/forget"})
+	if len(store.Keys()) != 0 {
+		t.Errorf("after /forget the store still has %d users", len(store.Keys()))
+	}
+	if !strings.Contains(r.Text, "deleted") {
+		t.Errorf("/forget = %q", r.Text)
+	}
+	for _, row := range rows {
+		if strings.Contains(fmt.Sprint(row), "42") {
+			t.Errorf("a counter names the user: %+v", row)
+		}
+	}
+}
+
+func hasCount(rows []chat.CountRow, ev chat.Event, id string) bool {
+	for _, r := range rows {
+		if r.Event == ev && r.FAQID == id && r.N > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRouting(t *testing.T) {
+	eng, _ := MustEngine(t)
+	for _, tc := range []struct {
+		name string
+		m    chat.Message
+		kind chat.Kind
+		id   string
+	}{
+		{"greeting", chat.Message{Text: "hiii"}, chat.KindGreeting, ""},
+		{"greeting then question", chat.Message{Text: "hi, what is sextortion"}, chat.KindAnswer, "sextortion.what"},
+		{"misspelt", chat.Message{Text: "wat is sextorsion"}, chat.KindAnswer, "sextortion.what"},
+		{"help keyword", chat.Message{Text: "HELP"}, chat.KindCommand, ""},
+		{"urgent before matching", chat.Message{Text: "he is outside my house right now"}, chat.KindUrgent, "grooming.meeting"},
+		{"deterrence", chat.Message{Text: "cp links"}, chat.KindDeterrence, ""},
+		{"own thoughts", chat.Message{Text: "i am worried about my own thoughts about kids"}, chat.KindAnswer, "prevention.own-thoughts"},
+		{"victim is not an offender", chat.Message{Text: "he keeps asking me for nudes"}, chat.KindAnswer, "images.asked-for-nudes"},
+		{"media", chat.Message{Media: chat.MediaPhoto}, chat.KindMedia, ""},
+		{"off topic", chat.Message{Text: "how do i make pizza"}, chat.KindFallback, ""},
+		{"stale button", chat.Message{Payload: "faq:no.such-entry"}, chat.KindCommand, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := respond(t, eng, tc.m)
+			if r.Kind != tc.kind || r.FAQID != tc.id {
+				t.Errorf("Respond(%+v) = %s %q, want %s %q", tc.m, r.Kind, r.FAQID, tc.kind, tc.id)
+			}
+			if strings.TrimSpace(r.Text) == "" {
+				t.Error("empty reply text")
+			}
+		})
+	}
+}
+
+func TestGroupNeverShowsUrgentContent(t *testing.T) {
+	eng, _ := MustEngine(t)
+	r := respond(t, eng, chat.Message{Text: "i want to die", Group: true})
+	if r.Kind != chat.KindUrgent || !r.Private || strings.Contains(r.Text, "116") {
+		t.Errorf("urgent in a group = %+v; want a private invitation only", r)
+	}
+}
+
+func TestCountryFromLanguageRegion(t *testing.T) {
+	eng, _ := MustEngine(t)
+	for hint, want := range map[string]string{"pt-BR": "Disque 100", "en-GB": "Childline", "en": "Child Helpline International"} {
+		r := respond(t, eng, chat.Message{Text: "/helplines", LangHint: hint, User: chat.User{Platform: chat.Slack, ID: hint}})
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("/helplines with hint %s = %q, want it to name %q", hint, r.Text, want)
+		}
+	}
+}
+
+func TestAskedForCountryOnce(t *testing.T) {
+	eng, _ := MustEngine(t)
+	first := respond(t, eng, chat.Message{Text: "/helplines"})
+	second := respond(t, eng, chat.Message{Text: "/helplines"})
+	ask := "Tell me your country"
+	if !strings.Contains(first.Text, ask) || strings.Contains(second.Text, ask) {
+		t.Errorf("the country question should come once: first %v, second %v", strings.Contains(first.Text, ask), strings.Contains(second.Text, ask))
+	}
+}
+
+func TestOptOutKeepsOnlyTheMark(t *testing.T) {
+	eng, store := MustEngine(t)
+	respond(t, eng, chat.Message{Text: "/country KE"})
+	if err := eng.OptOut(context.Background(), teen); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := store.Prefs(context.Background(), teen)
+	if !p.OptedOut || p.Country != "" {
+		t.Errorf("after OptOut prefs = %+v", p)
+	}
+}
+
+// TestGolden renders the replies of a fixed conversation; run with -update
+// after a deliberate content change and review the diff.
+func TestGolden(t *testing.T) {
+	eng, _ := MustEngine(t)
+	var b strings.Builder
+	for _, m := range []chat.Message{
+		{Text: "/start"},
+		{Text: "someone is threatening to share my nudes"},
+		{Text: "i want to kill myself", LangHint: "en-KE"},
+		{Text: "where can i find cp"},
+		{Media: chat.MediaVideo},
+		{Text: "/helplines", LangHint: "en-NG"},
+		{Text: "/privacy"},
+	} {
+		r := respond(t, eng, m)
+		fmt.Fprintf(&b, "> %s%s\n[%s %s]\n%s\n", m.Text, m.Media, r.Kind, r.FAQID, r.Text)
+		for _, c := range r.Choices {
+			fmt.Fprintf(&b, "  ( %s | %s )\n", c.Label, c.Payload)
+		}
+		b.WriteString("\n")
+	}
+	golden := "testdata/replies.golden"
+	if *update {
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if b.String() != string(want) {
+		t.Errorf("replies differ from %s; run go test ./internal/engine -update and review the diff", golden)
+	}
+}
