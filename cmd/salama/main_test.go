@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run calls Run as the binary would and returns its exit code and output.
+func run(tb testing.TB, stdin string, args ...string) (int, string, string) {
+	tb.Helper()
+	var out, errOut bytes.Buffer
+	code := Run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestAskJSON(t *testing.T) {
+	code, out, stderr := run(t, "what is sextortion\nhi\ni want to die\nhow do i make pizza\n", "ask", "--format", "json", "--country", "KE")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want one line per question, got %d:\n%s", len(lines), out)
+	}
+	want := []struct{ kind, id string }{{"answer", "sextortion.what"}, {"greeting", ""}, {"urgent", "help.talk-now"}, {"fallback", ""}}
+	for i, line := range lines {
+		var got map[string]any
+		if err := json.Unmarshal([]byte(line), &got); err != nil {
+			t.Fatalf("line %d is not JSON: %v", i+1, err)
+		}
+		for _, k := range []string{"lang", "kind", "faq_id", "candidates", "score", "text"} {
+			if _, ok := got[k]; !ok {
+				t.Errorf("line %d has no %q: %s", i+1, k, line)
+			}
+		}
+		if got["kind"] != want[i].kind || got["faq_id"] != want[i].id {
+			t.Errorf("line %d = %v %v, want %s %s", i+1, got["kind"], got["faq_id"], want[i].kind, want[i].id)
+		}
+	}
+	if !strings.Contains(lines[2], "116") {
+		t.Errorf("--country KE should give Kenya's helpline in the urgent reply: %s", lines[2])
+	}
+}
+
+func TestAskAnswersEveryCatalogueEntryByItsTitle(t *testing.T) {
+	k, err := (&contentFlags{}).load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in strings.Builder
+	for _, id := range k.Content.IDs {
+		in.WriteString(k.Content.Langs["en"].Entries[id].Title + "\n")
+	}
+	_, out, _ := run(t, in.String(), "ask", "--format", "json")
+	for i, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var got struct {
+			FAQID string `json:"faq_id"`
+		}
+		_ = json.Unmarshal([]byte(line), &got)
+		if id := k.Content.IDs[i]; got.FAQID != id {
+			t.Errorf("title of %s answered with %q", id, got.FAQID)
+		}
+	}
+}
+
+func TestContentCheckNamesFileLineAndField(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, "../../faq", dir)
+	entry := filepath.Join(dir, "en", "grooming.what.txt")
+	data, _ := os.ReadFile(entry)
+	broken := strings.Replace(string(data), "audience: youth", "audience: kids", 1)
+	if err := os.WriteFile(entry, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "", "content", "check", "--content", dir)
+	if code != 1 || !strings.Contains(stderr, "en/grooming.what.txt:3: field \"audience\": \"kids\" is not one of") {
+		t.Errorf("content check = %d, %q", code, stderr)
+	}
+	code, out, _ := run(t, "", "content", "check")
+	if code != 0 || !strings.Contains(out, "content ok") {
+		t.Errorf("embedded content check = %d, %q", code, out)
+	}
+}
+
+func TestChatConsole(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := run(t, "1\n1\n/forget\n", "chat", "--data", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"Salama", "Pick a question", "deleted everything"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console output lacks %q", want)
+		}
+	}
+}
+
+func copyDir(tb testing.TB, from, to string) {
+	tb.Helper()
+	err := filepath.Walk(from, func(path string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
