@@ -53,7 +53,9 @@ type Config struct {
 	// A small built-in table, English by default, when nil.
 	PrivateLabel func(lang string) string
 
-	// Now is the clock for signature windows and caches (time.Now).
+	// Now is the clock for the signature window and the caches (time.Now).
+	// slack-go's verifier also checks the window against the wall clock,
+	// so an injected clock must stay within minutes of the real time.
 	Now func() time.Time
 	// Sleep waits before a retry; it returns early with ctx's error
 	// (a timer by default). Tests inject one that does not sleep.
@@ -93,6 +95,9 @@ type Adapter struct {
 
 	seen    *ttlCache[struct{}]
 	locales *ttlCache[string]
+
+	lookupMu sync.Mutex
+	lookups  map[string]*lookup // users.info calls in flight, by user
 
 	// base outlives requests: background work runs under it until Run's
 	// drain gives up and cancels it.
@@ -178,6 +183,7 @@ func New(cfg Config, e chat.Engine) (*Adapter, error) {
 		obs:     cfg.Observer,
 		seen:    newTTLCache[struct{}](cfg.DedupSize, cfg.DedupWindow, cfg.Now),
 		locales: newTTLCache[string](cfg.LocaleCacheSize, cfg.LocaleTTL, cfg.Now),
+		lookups: map[string]*lookup{},
 		base:    base,
 		cancel:  cancel,
 		sem:     make(chan struct{}, cfg.MaxConcurrent),

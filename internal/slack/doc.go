@@ -26,7 +26,7 @@
 //     response_url: only the asker sees it. "/safety" alone shows the
 //     topic menu (the engine's "/topics").
 //   - A mention in a channel is answered in a thread under it, with
-//     Message.Group set. When the engine marks the reply Private, the thread
+//     Message.Group set; a bare mention shows the topic menu. When the engine marks the reply Private, the thread
 //     gets only the engine's invitation and a link button that opens the
 //     app's Messages tab (slack.com/app_redirect); nothing is sent to the
 //     user unasked.

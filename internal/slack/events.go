@@ -58,7 +58,11 @@ func (a *Adapter) startEvent(ev slackevents.EventsAPIEvent, cb *slackevents.Even
 		if thread == "" {
 			thread = e.TimeStamp
 		}
-		m := chat.Message{User: slackUser(e.User), Chat: e.Channel, Text: plainText(e.Text), Group: true}
+		text := plainText(e.Text)
+		if text == "" { // a bare mention: show what Salama can do
+			text = "/topics"
+		}
+		m := chat.Message{User: slackUser(e.User), Chat: e.Channel, Text: text, Group: true}
 		t := target{channel: e.Channel, threadTS: thread}
 		return a.spawn(func(ctx context.Context) { a.converse(ctx, "mention", m, t, o) })
 
@@ -188,9 +192,13 @@ func (a *Adapter) publishHome(ctx context.Context, user string) {
 	if err != nil {
 		a.log.Warn("slack: engine error", "surface", "home", "error_type", fmt.Sprintf("%T", err))
 	}
+	blocks := renderBlocks(r)
+	if len(blocks) == 0 {
+		return
+	}
 	view := slackapi.HomeTabViewRequest{
 		Type:   slackapi.VTHomeTab,
-		Blocks: slackapi.Blocks{BlockSet: renderBlocks(r)},
+		Blocks: slackapi.Blocks{BlockSet: blocks},
 	}
 	err = a.withRetry(ctx, func(ctx context.Context) error {
 		_, err := a.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: view})
@@ -210,6 +218,37 @@ func (a *Adapter) localeOf(ctx context.Context, user string) string {
 	if l, ok := a.locales.Get(user); ok {
 		return l
 	}
+	// A burst of messages from one user asks users.info once.
+	a.lookupMu.Lock()
+	if lk, ok := a.lookups[user]; ok {
+		a.lookupMu.Unlock()
+		select {
+		case <-lk.done:
+			return lk.locale
+		case <-ctx.Done():
+			return ""
+		}
+	}
+	lk := &lookup{done: make(chan struct{})}
+	a.lookups[user] = lk
+	a.lookupMu.Unlock()
+	defer func() {
+		a.lookupMu.Lock()
+		delete(a.lookups, user)
+		a.lookupMu.Unlock()
+		close(lk.done)
+	}()
+	lk.locale = a.fetchLocale(ctx, user)
+	return lk.locale
+}
+
+// lookup is a users.info call in flight.
+type lookup struct {
+	done   chan struct{}
+	locale string
+}
+
+func (a *Adapter) fetchLocale(ctx context.Context, user string) string {
 	info, err := a.api.GetUserInfoContext(ctx, user, slackapi.GetUserInfoOptionIncludeLocale(true))
 	if err != nil {
 		err = classify(err)

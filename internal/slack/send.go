@@ -34,7 +34,7 @@ func (a *Adapter) deliver(ctx context.Context, t target, r chat.Reply, extra ...
 	blocks := renderBlocks(r, extra...)
 	// The top-level text is the notification and screen-reader fallback.
 	opts := []slackapi.MsgOption{
-		slackapi.MsgOptionText(truncate(escape(r.Text), maxSectionText), false),
+		slackapi.MsgOptionText(escape(r.Text), false),
 		slackapi.MsgOptionBlocks(blocks...),
 	}
 	if t.responseURL != "" {
@@ -184,11 +184,8 @@ func reason(err error) string {
 		rl *chat.RateLimitError
 		te *chat.TemporaryError
 		ae *apiError
-		be *blockedError
 	)
 	switch {
-	case errors.As(err, &be):
-		return "blocked"
 	case errors.Is(err, chat.ErrBlocked):
 		return "blocked"
 	case errors.As(err, &rl):

@@ -41,9 +41,9 @@ func TestNewConfig(t *testing.T) {
 		t.Error("New(nil engine) = nil error")
 	}
 	for in, want := range map[string]string{
-		"":                          "https://slack.com/api/",
-		"http://127.0.0.1:1/api":    "http://127.0.0.1:1/api/",
-		"http://127.0.0.1:1/api/":   "http://127.0.0.1:1/api/",
+		"":                        "https://slack.com/api/",
+		"http://127.0.0.1:1/api":  "http://127.0.0.1:1/api/",
+		"http://127.0.0.1:1/api/": "http://127.0.0.1:1/api/",
 	} {
 		a, err := New(Config{BotToken: "xoxb", SigningSecret: "s", APIURL: in}, eng)
 		if err != nil {
@@ -226,6 +226,13 @@ func TestMention(t *testing.T) {
 				{ActionID: "c0", Label: "Open a private chat", URL: "https://slack.com/app_redirect?app=" + testApp + "&team=" + testTeam},
 			}},
 		},
+		{
+			name:       "a bare mention opens the menu",
+			event:      mention("<@"+testBot+">", nil),
+			wantText:   "/topics",
+			wantThread: "1700000000.000200",
+			want:       rendered{Texts: []string{"Topics"}},
+		},
 		{name: "from a bot", event: mention("<@"+testBot+"> menu", map[string]any{"bot_id": "B1"})},
 		{name: "edited", event: mention("<@"+testBot+"> menu", map[string]any{"edited": map[string]any{"user": testUser, "ts": "1"}})},
 	}
@@ -371,21 +378,21 @@ func TestButton(t *testing.T) {
 			wantMethods: []string{"chat.postMessage"}, wantChannel: testChannel, wantThread: "1700000000.000300",
 		},
 		{
-			name:      "on an ephemeral answer",
-			container: map[string]any{"type": "message", "channel_id": testChannel, "message_ts": "1700000000.000300", "is_ephemeral": true},
-			value:     "faq:report",
+			name:        "on an ephemeral answer",
+			container:   map[string]any{"type": "message", "channel_id": testChannel, "message_ts": "1700000000.000300", "is_ephemeral": true},
+			value:       "faq:report",
 			wantMethods: []string{"response_url"},
 		},
 		{
-			name:      "in the DM",
-			container: map[string]any{"type": "message", "channel_id": testDM, "message_ts": "1700000000.000300"},
-			value:     "faq:report",
+			name:        "in the DM",
+			container:   map[string]any{"type": "message", "channel_id": testDM, "message_ts": "1700000000.000300"},
+			value:       "faq:report",
 			wantMethods: []string{"chat.postMessage"}, wantChannel: testDM,
 		},
 		{
-			name:      "on the App Home",
-			container: map[string]any{"type": "view", "view_id": "V0VIEW"},
-			value:     "topic:grooming",
+			name:        "on the App Home",
+			container:   map[string]any{"type": "view", "view_id": "V0VIEW"},
+			value:       "topic:grooming",
 			wantMethods: []string{"conversations.open", "chat.postMessage"}, wantChannel: openedDM,
 		},
 		{

@@ -1,7 +1,10 @@
 package slack
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"reflect"
 	"testing"
@@ -125,7 +128,7 @@ func TestSocketModeCommandAndButton(t *testing.T) {
 			"team": map[string]any{"id": testTeam}, "user": map[string]any{"id": testUser},
 			"container": map[string]any{"type": "message", "channel_id": testDM, "message_ts": "1.1"},
 			"channel":   map[string]any{"id": testDM},
-			"actions":   []any{map[string]any{"action_id": "c0", "type": "button", "value": "faq:report"}}})
+			"actions":   []any{map[string]any{"action_id": "c0", "block_id": "choices1", "type": "button", "value": "faq:report"}}})
 		return []map[string]any{
 			envelope("slash_commands", "env-cmd", string(cmd), 0),
 			envelope("interactive", "env-btn", string(btn), 0),
@@ -149,5 +152,21 @@ func TestSocketModeCommandAndButton(t *testing.T) {
 	}
 	if want := map[string]bool{"/topics|": true, "|faq:report": true}; !reflect.DeepEqual(got2, want) {
 		t.Errorf("engine got %v, want %v", got2, want)
+	}
+}
+
+func TestSocketModeInvalidAuth(t *testing.T) {
+	f := MustFakeSlack(t)
+	f.then("apps.connections.open", slackError("invalid_auth"))
+	a, err := New(Config{BotToken: "xoxb-test", AppToken: "xapp-revoked", APIURL: f.srv.URL + "/api/",
+		HTTPClient: MustLoopbackClient(t), Dialer: MustLoopbackDialer(t),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, &fakeEngine{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.Run(ctx); err == nil || ctx.Err() != nil {
+		t.Fatalf("Run = %v (ctx %v), want the invalid_auth error at once", err, ctx.Err())
 	}
 }
