@@ -120,3 +120,25 @@ func copyDir(tb testing.TB, from, to string) {
 		tb.Fatal(err)
 	}
 }
+
+func TestServeRefusesHalfConfiguredChannels(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{nil, "no channel is configured"},
+		{map[string]string{"TELEGRAM_WEBHOOK_URL": "https://x.example/tg"}, "TELEGRAM_BOT_TOKEN is not"},
+		{map[string]string{"TELEGRAM_BOT_TOKEN": "1:a", "TELEGRAM_WEBHOOK_URL": "https://x.example/tg"}, "needs TELEGRAM_WEBHOOK_SECRET"},
+		{map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET"},
+		{map[string]string{"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN is not"},
+		{map[string]string{"SALAMA_RETENTION_DAYS": "soon", "SLACK_BOT_TOKEN": "x", "SLACK_APP_TOKEN": "y"}, "--retention-days"},
+	} {
+		for _, k := range []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_API_URL", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "SALAMA_RETENTION_DAYS"} {
+			t.Setenv(k, tc.env[k])
+		}
+		code, _, stderr := run(t, "", "serve", "--data", t.TempDir())
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("serve with %v = %d, %q; want 2 and %q", tc.env, code, stderr, tc.want)
+		}
+	}
+}

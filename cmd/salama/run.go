@@ -27,7 +27,8 @@ Usage:
                  answer QUESTION, or one question per line of standard input
   salama content check [--content DIR]
                  validate the FAQ, helpline, lexicon and locale files
-  salama serve   run the configured channels (see salama serve --help)
+  salama serve   run the configured channels: Telegram when TELEGRAM_BOT_TOKEN
+                 is set, Slack when SLACK_BOT_TOKEN is set (salama serve --help)
 
 --content DIR serves an edited copy of the faq/ folder without rebuilding;
 --locales DIR does the same for locales/.
@@ -51,6 +52,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 2
 		}
 		err = runContentCheck(args[2:], stdout)
+	case "serve":
+		err = runServe(ctx, args[1:], stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

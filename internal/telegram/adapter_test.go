@@ -26,6 +26,9 @@ type harness struct {
 	logs *syncBuffer
 	a    *Adapter
 
+	sleepMu sync.Mutex
+	sleeps  []time.Duration // waits asked of Config.Sleep
+
 	cancel context.CancelFunc
 	done   chan error
 	once   sync.Once
@@ -50,7 +53,12 @@ func mustStart(t testing.TB, edit func(*Config)) *harness {
 		RetryBase:     time.Millisecond,
 		MaxRetries:    3,
 		DrainTimeout:  5 * time.Second,
-		Sleep:         scaledSleep,
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			h.sleepMu.Lock()
+			h.sleeps = append(h.sleeps, d)
+			h.sleepMu.Unlock()
+			return scaledSleep(ctx, d)
+		},
 	}
 	if edit != nil {
 		edit(&cfg)
@@ -74,6 +82,13 @@ func mustStart(t testing.TB, edit func(*Config)) *harness {
 		return a.Ready()
 	})
 	return h
+}
+
+// longestSleep is the longest wait the adapter asked for.
+func (h *harness) longestSleep() time.Duration {
+	h.sleepMu.Lock()
+	defer h.sleepMu.Unlock()
+	return slices.Max(append([]time.Duration{0}, h.sleeps...))
 }
 
 // stop cancels Run and waits for it to return.
@@ -287,6 +302,7 @@ func TestLongReplySplit(t *testing.T) {
 	h := mustStart(t, nil)
 	h.api.push(privateText(42, "long"))
 	h.api.waitFor(t, "replies", func() bool { return len(h.api.delivered("42")) == 3 })
+	h.stop(t)
 	sends := h.api.requests("sendMessage")
 	for i, r := range sends {
 		if n := utf16Len(r.Form["text"]); n > 4096 {
@@ -461,6 +477,10 @@ func TestRateLimitStorm(t *testing.T) {
 	}
 	if errs := h.obs.sendErrors(); len(errs) != 0 {
 		t.Errorf("SendError = %v, want none", errs)
+	}
+	// Sends waited for retry_after (in scaled time): 2s for the longest.
+	if got := h.longestSleep(); got < 1900*time.Millisecond {
+		t.Errorf("longest wait = %v, want about 2s", got)
 	}
 }
 

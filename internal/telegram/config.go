@@ -21,8 +21,8 @@ type Config struct {
 	// test fake. Default https://api.telegram.org.
 	APIURL string
 	// WebhookURL, when set, switches the adapter to webhook mode: Run
-	// registers this public URL (HTTPS for api.telegram.org) with setWebhook and updates arrive
-	// through [Adapter.Handler]. Empty means long polling.
+	// registers this public URL (HTTPS for api.telegram.org) with setWebhook
+	// and updates arrive through [Adapter.Handler]. Empty means long polling.
 	WebhookURL string
 	// WebhookSecret is the secret_token given to setWebhook; Telegram sends it
 	// back in the X-Telegram-Bot-Api-Secret-Token header. Required in webhook
@@ -32,13 +32,17 @@ type Config struct {
 	// mentions in groups and to build t.me deep links. Empty means ask getMe
 	// when Run starts.
 	BotUsername string
-	// HTTPClient makes every Bot API request. Default: an http.Client whose
-	// timeout outlasts a long poll.
+	// HTTPClient makes every Bot API request. Its Timeout, if any, must
+	// outlast PollTimeout. Default: an http.Client whose timeout outlasts a
+	// long poll.
 	HTTPClient *http.Client
 	// Logger receives update kinds and error classes, never text or ids.
 	// Default slog.Default().
 	Logger *slog.Logger
-	// Observer receives delivery events for metrics. Default chat.NopObserver.
+	// Observer receives delivery events for metrics: Replied once per reply
+	// (however many messages it took), SendError when a reply is given up,
+	// RateLimitWait for each 429 (not for the adapter's own spacing).
+	// Default chat.NopObserver.
 	Observer chat.Observer
 
 	// PollTimeout is the long-poll duration of getUpdates. Default 50s.

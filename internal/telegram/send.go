@@ -66,10 +66,14 @@ func (a *Adapter) call(ctx context.Context, o op, fn func(context.Context) error
 			limited++
 			a.log.Debug("telegram rate limited", "method", o.method, "retry_after", rl.RetryAfter)
 			a.cfg.Observer.RateLimitWait(chat.Telegram, rl.RetryAfter)
-			// Flood control is usually for the whole bot: hold every send.
+			// Flood control is usually for the whole bot: hold every message
+			// send. A message send then waits in the limiter above; other
+			// requests wait here.
 			a.limits.pause(globalKey, rl.RetryAfter)
-			if err := a.cfg.Sleep(ctx, rl.RetryAfter); err != nil {
-				return err
+			if o.chat == "" {
+				if err := a.cfg.Sleep(ctx, rl.RetryAfter); err != nil {
+					return err
+				}
 			}
 		case errors.As(err, &tmp):
 			if failed >= a.cfg.MaxRetries {
