@@ -82,13 +82,13 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, e
 // check refuses a half-configured channel.
 func (c *serveConfig) check() error {
 	if c.tgToken == "" && (c.tgWebhookURL != "" || c.tgWebhookSecret != "" || c.tgAPIURL != "") {
-		return usageError{errors.New("Telegram settings are set but TELEGRAM_BOT_TOKEN is not")}
+		return usageError{errors.New("telegram settings are set but TELEGRAM_BOT_TOKEN is not")}
 	}
 	if c.tgWebhookURL != "" && c.tgWebhookSecret == "" {
 		return usageError{errors.New("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET")}
 	}
 	if c.slackBotToken == "" && (c.slackAppToken != "" || c.slackSigningSecret != "" || c.slackAPIURL != "") {
-		return usageError{errors.New("Slack settings are set but SLACK_BOT_TOKEN is not")}
+		return usageError{errors.New("slack settings are set but SLACK_BOT_TOKEN is not")}
 	}
 	if c.slackBotToken != "" && c.slackAppToken == "" && c.slackSigningSecret == "" {
 		return usageError{errors.New("SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")}
