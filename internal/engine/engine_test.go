@@ -214,3 +214,30 @@ func TestGolden(t *testing.T) {
 		t.Errorf("replies differ from %s; run go test ./internal/engine -update and review the diff", golden)
 	}
 }
+
+// Every country in the directory shows its own helplines, and its emergency
+// number or a plain word that it has no national child line.
+func TestHelplinesForEveryCountry(t *testing.T) {
+	eng, _ := MustEngine(t)
+	dir := knowledge.Content.Helplines
+	for _, code := range []string{"KE", "TZ", "UG", "NG", "GH", "ET", "ZA", "IN", "BD", "PK", "ID", "PH", "VN", "BR", "MX", "CO", "EG", "MA", "GB", "US", "INT"} {
+		cn := dir.Countries[code]
+		if cn == nil {
+			t.Errorf("%s is missing from the directory", code)
+			continue
+		}
+		r := respond(t, eng, chat.Message{Text: "/country " + code, User: chat.User{Platform: chat.Console, ID: code}})
+		if !strings.Contains(r.Text, cn.Name) && code != "INT" {
+			t.Errorf("/country %s = %q, want it to name %s", code, r.Text, cn.Name)
+		}
+		if cn.Emergency != "" && !strings.Contains(r.Text, cn.Emergency) {
+			t.Errorf("%s: emergency number %q not shown", code, cn.Emergency)
+		}
+		if len(cn.ServicesOf("child-helpline", "alternative", "directory")) == 0 {
+			t.Errorf("%s: no reachable helpline or alternative", code)
+		}
+		if cn.Source == "" || cn.Checked == "" {
+			t.Errorf("%s: no source or checked date", code)
+		}
+	}
+}
