@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/salama-safety/salama/internal/chattest"
 )
 
 // fakeBotAPI is a minimal Telegram Bot API on loopback: it hands out one text
@@ -75,9 +77,9 @@ func TestServeTelegramAgainstFakeBotAPI(t *testing.T) {
 	t.Setenv("TELEGRAM_BOT_TOKEN", "123:test")
 	t.Setenv("TELEGRAM_API_URL", srv.URL)
 	done := make(chan int)
-	var stderr strings.Builder
+	var stderr chattest.Buffer
 	go func() {
-		done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, strings.NewReader(""), io.Discard, &syncWriter{w: &stderr})
+		done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, strings.NewReader(""), io.Discard, &stderr)
 	}()
 	select {
 	case <-fake.got:
@@ -103,15 +105,4 @@ func TestServeTelegramAgainstFakeBotAPI(t *testing.T) {
 	if strings.Contains(stderr.String(), "what is sextortion") || strings.Contains(stderr.String(), "555") {
 		t.Errorf("the log holds message text or a user id:\n%s", stderr.String())
 	}
-}
-
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/salama-safety/salama/internal/chat"
+	"github.com/salama-safety/salama/internal/chattest"
 )
 
 // Test identities. The privacy check in newHarness fails a test whose logs
@@ -376,31 +377,6 @@ func (e *fakeEngine) messages() []chat.Message {
 	return append([]chat.Message(nil), e.msgs...)
 }
 
-type fakeObserver struct {
-	mu      sync.Mutex
-	replied []chat.Kind
-	errors  []string
-	waits   []time.Duration
-}
-
-func (o *fakeObserver) Replied(_ chat.Platform, k chat.Kind, _ string, _ time.Duration) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.replied = append(o.replied, k)
-}
-
-func (o *fakeObserver) SendError(_ chat.Platform, reason string) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.errors = append(o.errors, reason)
-}
-
-func (o *fakeObserver) RateLimitWait(_ chat.Platform, d time.Duration) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.waits = append(o.waits, d)
-}
-
 // ---- harness ----
 
 // harness is an adapter wired to fakes and running (Run) until stop.
@@ -408,12 +384,12 @@ type harness struct {
 	a      *Adapter
 	slack  *fakeSlack
 	engine *fakeEngine
-	obs    *fakeObserver
+	obs    *chattest.Observer
 	now    time.Time
 
 	mu     sync.Mutex
 	sleeps []time.Duration
-	logs   *syncBuffer
+	logs   *chattest.Buffer
 
 	stopOnce sync.Once
 	cancel   context.CancelFunc
@@ -428,9 +404,9 @@ func MustHarness(tb testing.TB, edit ...func(*Config, *fakeSlack)) *harness {
 	h := &harness{
 		slack:  MustFakeSlack(tb),
 		engine: &fakeEngine{},
-		obs:    &fakeObserver{},
+		obs:    &chattest.Observer{},
 		now:    time.Now().Truncate(time.Second),
-		logs:   &syncBuffer{},
+		logs:   &chattest.Buffer{},
 	}
 	cfg := Config{
 		BotToken:      "xoxb-test",
@@ -552,21 +528,4 @@ func callback(eventID string, inner map[string]any) string {
 func dm(text string) map[string]any {
 	return map[string]any{"type": "message", "channel_type": "im", "channel": testDM, "user": testUser,
 		"text": text, "ts": "1700000000.000100", "event_ts": "1700000000.000100"}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -551,18 +551,18 @@ func TestRateLimit(t *testing.T) {
 			if got := h.sleepsSoFar(); !reflect.DeepEqual(got, tt.wantSleeps) {
 				t.Errorf("slept %v, want %v", got, tt.wantSleeps)
 			}
-			if !reflect.DeepEqual(h.obs.waits, tt.wantSleeps) {
-				t.Errorf("observer waits %v, want %v", h.obs.waits, tt.wantSleeps)
+			if !reflect.DeepEqual(h.obs.RateLimitWaits(), tt.wantSleeps) {
+				t.Errorf("observer waits %v, want %v", h.obs.RateLimitWaits(), tt.wantSleeps)
 			}
-			if !reflect.DeepEqual(h.obs.errors, tt.wantErrors) {
-				t.Errorf("observer errors %v, want %v", h.obs.errors, tt.wantErrors)
+			if !reflect.DeepEqual(h.obs.SendErrors(), tt.wantErrors) {
+				t.Errorf("observer errors %v, want %v", h.obs.SendErrors(), tt.wantErrors)
 			}
 			wantReplied := 0
 			if tt.wantErrors == nil {
 				wantReplied = 1 // exactly one message delivered
 			}
-			if len(h.obs.replied) != wantReplied {
-				t.Errorf("delivered %d replies, want %d", len(h.obs.replied), wantReplied)
+			if len(h.obs.Replies()) != wantReplied {
+				t.Errorf("delivered %d replies, want %d", len(h.obs.Replies()), wantReplied)
 			}
 		})
 	}
@@ -602,8 +602,8 @@ func TestSendErrors(t *testing.T) {
 			if tt.wantError != "" {
 				want = []string{tt.wantError}
 			}
-			if !reflect.DeepEqual(h.obs.errors, want) {
-				t.Errorf("observer errors %v, want %v", h.obs.errors, want)
+			if !reflect.DeepEqual(h.obs.SendErrors(), want) {
+				t.Errorf("observer errors %v, want %v", h.obs.SendErrors(), want)
 			}
 		})
 	}

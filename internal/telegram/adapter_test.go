@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,14 +15,15 @@ import (
 	"time"
 
 	"github.com/salama-safety/salama/internal/chat"
+	"github.com/salama-safety/salama/internal/chattest"
 )
 
 // harness is an adapter running against a fake Bot API.
 type harness struct {
 	api  *fakeAPI
 	eng  *fakeEngine
-	obs  *fakeObserver
-	logs *syncBuffer
+	obs  *chattest.Observer
+	logs *chattest.Buffer
 	a    *Adapter
 
 	sleepMu sync.Mutex
@@ -39,7 +39,7 @@ type harness struct {
 // until it is ready. The adapter is stopped when the test ends.
 func mustStart(t testing.TB, edit func(*Config)) *harness {
 	t.Helper()
-	h := &harness{api: newFakeAPI(t), eng: newFakeEngine(), obs: &fakeObserver{}, logs: &syncBuffer{}}
+	h := &harness{api: newFakeAPI(t), eng: newFakeEngine(), obs: &chattest.Observer{}, logs: &chattest.Buffer{}}
 	cfg := Config{
 		Token:         testToken,
 		APIURL:        h.api.URL(),
@@ -116,23 +116,6 @@ func waitUntil(t testing.TB, what string, cond func() bool) {
 	}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
@@ -196,7 +179,7 @@ func TestPollingTextMessage(t *testing.T) {
 	if last := polls[len(polls)-1].Form; last["offset"] != "2" {
 		t.Errorf("last getUpdates offset = %q, want 2", last["offset"])
 	}
-	if got := h.obs.replies(); !slices.Equal(got, []chat.Kind{chat.KindAnswer}) {
+	if got := h.obs.Replies(); !slices.Equal(got, []chat.Kind{chat.KindAnswer}) {
 		t.Errorf("Observer.Replied kinds = %v, want [answer]", got)
 	}
 }
@@ -313,7 +296,7 @@ func TestLongReplySplit(t *testing.T) {
 			t.Errorf("part %d: keyboard = %v, want %v", i, hasKB, last)
 		}
 	}
-	if n := len(h.obs.replies()); n != 1 {
+	if n := len(h.obs.Replies()); n != 1 {
 		t.Errorf("Observer.Replied called %d times for one split reply, want 1", n)
 	}
 }
@@ -470,12 +453,12 @@ func TestRateLimitStorm(t *testing.T) {
 	if n := len(h.api.requests("sendMessage")); n != 10+6 {
 		t.Errorf("sendMessage requests = %d, want 16 (10 replies + 6 refused)", n)
 	}
-	waits := h.obs.rateLimitWaits()
+	waits := h.obs.RateLimitWaits()
 	slices.Sort(waits)
 	if want := []time.Duration{time.Second, time.Second, time.Second, time.Second, time.Second, 2 * time.Second}; !slices.Equal(waits, want) {
 		t.Errorf("RateLimitWait = %v, want %v", waits, want)
 	}
-	if errs := h.obs.sendErrors(); len(errs) != 0 {
+	if errs := h.obs.SendErrors(); len(errs) != 0 {
 		t.Errorf("SendError = %v, want none", errs)
 	}
 	// Sends waited for retry_after (in scaled time): 2s for the longest.
@@ -496,7 +479,7 @@ func TestBlockedOnSend(t *testing.T) {
 	if got, want := h.eng.optedOut(), []chat.User{{Platform: chat.Telegram, ID: "42"}}; !slices.Equal(got, want) {
 		t.Errorf("OptOut = %v, want %v", got, want)
 	}
-	if got := h.obs.sendErrors(); !slices.Equal(got, []string{"blocked"}) {
+	if got := h.obs.SendErrors(); !slices.Equal(got, []string{"blocked"}) {
 		t.Errorf("SendError = %v, want [blocked]", got)
 	}
 }
@@ -520,13 +503,13 @@ func TestTransientFailures(t *testing.T) {
 			h.api.script("sendMessage", tt.script...)
 			h.api.push(privateText(42, "hi"))
 			waitUntil(t, "outcome", func() bool {
-				return len(h.api.delivered("42")) == tt.delivered && len(h.obs.sendErrors()) == len(tt.errors)
+				return len(h.api.delivered("42")) == tt.delivered && len(h.obs.SendErrors()) == len(tt.errors)
 			})
 			h.stop(t)
 			if n := len(h.api.delivered("42")); n != tt.delivered {
 				t.Errorf("delivered %d times, want %d", n, tt.delivered)
 			}
-			if got := h.obs.sendErrors(); !slices.Equal(got, tt.errors) {
+			if got := h.obs.SendErrors(); !slices.Equal(got, tt.errors) {
 				t.Errorf("SendError = %v, want %v", got, tt.errors)
 			}
 			if len(h.eng.optedOut()) != 0 {

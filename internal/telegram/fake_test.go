@@ -371,50 +371,6 @@ func (e *fakeEngine) optedOut() []chat.User {
 	return slices.Clone(e.optOuts)
 }
 
-// fakeObserver records delivery events.
-type fakeObserver struct {
-	mu      sync.Mutex
-	replied []chat.Kind
-	errors  []string
-	waits   []time.Duration
-}
-
-func (o *fakeObserver) Replied(_ chat.Platform, k chat.Kind, _ string, _ time.Duration) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.replied = append(o.replied, k)
-}
-
-func (o *fakeObserver) SendError(_ chat.Platform, reason string) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.errors = append(o.errors, reason)
-}
-
-func (o *fakeObserver) RateLimitWait(_ chat.Platform, d time.Duration) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.waits = append(o.waits, d)
-}
-
-func (o *fakeObserver) replies() []chat.Kind {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return slices.Clone(o.replied)
-}
-
-func (o *fakeObserver) sendErrors() []string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return slices.Clone(o.errors)
-}
-
-func (o *fakeObserver) rateLimitWaits() []time.Duration {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return slices.Clone(o.waits)
-}
-
 // scaledSleep waits a thousandth of what it is asked, so that a retry_after
 // of one second takes a millisecond.
 func scaledSleep(ctx context.Context, d time.Duration) error {
