@@ -50,13 +50,6 @@ type Options struct {
 	// RetentionDays is how long preferences are kept without use (shown by
 	// /privacy); default 180.
 	RetentionDays int
-	// GapLogDays is how long unanswered questions are kept when the gap log
-	// is on (shown by /privacy); 0 means the gap log is off.
-	GapLogDays int
-	// Unanswered, when set, receives the text of questions nothing fitted
-	// (the operator's opt-in content-gap log). It must scrub and must not
-	// link the text to a user.
-	Unanswered func(lang, text string)
 }
 
 // Engine answers messages. It is safe for concurrent use.
@@ -102,7 +95,10 @@ type conv struct {
 	// countryKnown is false when the country is the international default
 	// because nothing said otherwise.
 	countryKnown bool
-	dirty        bool
+	// dirty means prefs changed and must be saved; forgotten means the user
+	// asked to be forgotten, so nothing may be saved.
+	dirty     bool
+	forgotten bool
 }
 
 func (c *conv) t(id string, kv ...any) string {
@@ -137,13 +133,10 @@ func (e *Engine) Respond(ctx context.Context, m chat.Message) (chat.Reply, error
 	if r.Lang == "" {
 		r.Lang = c.lang
 	}
-	if c.dirty && r.Kind != "forgotten" {
+	if c.dirty && !c.forgotten {
 		if serr := e.store.SavePrefs(ctx, m.User, c.prefs); serr != nil && err == nil {
 			err = serr
 		}
-	}
-	if r.Kind == "forgotten" {
-		r.Kind = chat.KindCommand
 	}
 	if aerr := e.count(ctx, chat.EventReply, r.Kind, r.Lang, r.FAQID, m.User.Platform); aerr != nil && err == nil {
 		err = aerr
@@ -277,9 +270,6 @@ func (c *conv) text(text string) chat.Reply {
 	if greeted && r.Kind == chat.KindFallback {
 		return c.greeting()
 	}
-	if r.Kind == chat.KindFallback && c.e.opts.Unanswered != nil {
-		c.e.opts.Unanswered(c.lang, text)
-	}
 	return r
 }
 
@@ -289,19 +279,19 @@ func (c *conv) decide(rs []match.Result) chat.Reply {
 		return c.fallback()
 	}
 	top := rs[0]
-	var close []match.Result
+	var near []match.Result
 	for _, r := range rs[:min(len(rs), maxCandidate)] {
 		if r.Score >= top.Score*closeRatio {
-			close = append(close, r)
+			near = append(near, r)
 		}
 	}
-	if top.Score >= sureScore || top.Score >= answerScore && len(close) == 1 {
+	if top.Score >= sureScore || top.Score >= answerScore && len(near) == 1 {
 		return c.answer(top.ID, top.Score)
 	}
-	if len(close) == 1 {
-		close = rs[:min(len(rs), 2)]
+	if len(near) == 1 { // unsure, though nothing is close: offer the next best too
+		near = rs[:min(len(rs), 2)]
 	}
-	return c.clarify(close)
+	return c.clarify(near)
 }
 
 // stripGreeting removes a leading greeting; it reports whether there was one.

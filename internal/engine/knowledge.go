@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 
 	"github.com/salama-safety/salama/internal/content"
 	"github.com/salama-safety/salama/internal/i18n"
@@ -54,7 +55,7 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 			k.langs = append(k.langs, code)
 		}
 	}
-	sortTail(k.langs)
+	slices.Sort(k.langs[1:]) // English first, then by code
 	for _, code := range k.langs {
 		l := c.Langs[code]
 		var docs []match.Doc
@@ -100,14 +101,6 @@ func foldSet(items []string) map[string]bool {
 		}
 	}
 	return m
-}
-
-func sortTail(langs []string) {
-	for i := 1; i < len(langs); i++ {
-		for j := i; j > 1 && langs[j] < langs[j-1]; j-- {
-			langs[j], langs[j-1] = langs[j-1], langs[j]
-		}
-	}
 }
 
 // MustLoad is Load for tests and for the embedded content, which CI checks.

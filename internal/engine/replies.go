@@ -45,7 +45,8 @@ func (c *conv) payload(p string) chat.Reply {
 	case pYes, pNo:
 		if k.Entry(c.lang, arg) != nil {
 			ev, text := chat.EventHelpful, c.t("helpful_thanks")
-			r := chat.Reply{Kind: chat.KindCommand, FAQID: arg, Text: text}
+			// the thanks carries no FAQ id: the entry was counted when shown
+			r := chat.Reply{Kind: chat.KindCommand, Text: text}
 			if verb == pNo {
 				ev = chat.EventUnhelpful
 				r.Text = c.t("unhelpful_thanks")
@@ -97,11 +98,7 @@ func (c *conv) command(text string) chat.Reply {
 	case "helplines", "helpline":
 		return c.helplines(true)
 	case "privacy":
-		text := c.t("privacy", "Days", c.e.opts.RetentionDays)
-		if c.e.opts.GapLogDays > 0 {
-			text += "\n\n" + c.t("privacy_gaps", "Days", c.e.opts.GapLogDays)
-		}
-		return chat.Reply{Kind: chat.KindCommand, Text: text, FAQID: "about.privacy"}
+		return chat.Reply{Kind: chat.KindCommand, Text: c.t("privacy", "Days", c.e.opts.RetentionDays), FAQID: "about.privacy"}
 	case "forget":
 		if c.m.Group {
 			return chat.Reply{Kind: chat.KindCommand, Text: c.t("forget_group")}
@@ -109,10 +106,9 @@ func (c *conv) command(text string) chat.Reply {
 		if err := c.e.store.Forget(c.ctx, c.m.User); err != nil {
 			return chat.Reply{Kind: chat.KindCommand, Text: c.t("fallback")}
 		}
-		c.dirty = false
-		c.prefs = chat.Prefs{}
+		c.forgotten, c.prefs = true, chat.Prefs{}
 		c.lang = c.k.negotiate("", c.m.LangHint)
-		return chat.Reply{Kind: "forgotten", Text: c.t("forget_done")}
+		return chat.Reply{Kind: chat.KindCommand, Text: c.t("forget_done")}
 	}
 	return chat.Reply{Kind: chat.KindCommand, Text: c.t("help_text"), Choices: []chat.Choice{c.topicsButton()}}
 }

@@ -306,7 +306,7 @@ func (ix *Index) nearest(w string) (int32, bool) {
 	bestID, bestDist, bestIDF := int32(-1), maxDist+1, 0.0
 	try := func(ids []int32) {
 		for _, id := range ids {
-			d := distance(r, []rune(ix.termName(id)), maxDist)
+			d := distance(r, []rune(ix.names[id]), maxDist)
 			if d < bestDist || d == bestDist && ix.idf[id] > bestIDF {
 				bestID, bestDist, bestIDF = id, d, ix.idf[id]
 			}
@@ -324,8 +324,6 @@ func (ix *Index) nearest(w string) (int32, bool) {
 	}
 	return bestID, bestID >= 0
 }
-
-func (ix *Index) termName(id int32) string { return ix.names[id] }
 
 // minEvidence is the idf a question's rarest known word must reach: a word
 // found in about a third of the entries or fewer.
