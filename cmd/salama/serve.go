@@ -20,6 +20,7 @@ import (
 
 	"github.com/salama-safety/salama/internal/chat"
 	"github.com/salama-safety/salama/internal/engine"
+	"github.com/salama-safety/salama/internal/metrics"
 	"github.com/salama-safety/salama/internal/slack"
 	"github.com/salama-safety/salama/internal/telegram"
 )
@@ -51,7 +52,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, e
 	var cf contentFlags
 	cf.register(fs)
 	c := &serveConfig{}
-	setting(fs, &c.addr, "addr", "SALAMA_ADDR", "127.0.0.1:8080", "address of the HTTP server (health, webhooks)")
+	setting(fs, &c.addr, "addr", "SALAMA_ADDR", "127.0.0.1:8080", "address of the HTTP server (/healthz, /readyz, /metrics, webhooks)")
 	setting(fs, &c.data, "data", "SALAMA_DATA", "", "data directory (default $XDG_STATE_HOME/salama)")
 	setting(fs, &c.logFormat, "log-format", "SALAMA_LOG_FORMAT", "text", "log format: text or json")
 	var retention string
@@ -125,11 +126,13 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer store.Close()
 	eng := engine.New(k, store, engine.Options{RetentionDays: c.retentionDays})
+	obs := metrics.New()
 
 	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", obs.Handler())
 	var channels []runner
 	if c.tgToken != "" {
-		a, err := telegram.New(telegram.Config{Token: c.tgToken, APIURL: c.tgAPIURL, WebhookURL: c.tgWebhookURL, WebhookSecret: c.tgWebhookSecret, Logger: log.With("channel", "telegram")}, eng)
+		a, err := telegram.New(telegram.Config{Token: c.tgToken, APIURL: c.tgAPIURL, WebhookURL: c.tgWebhookURL, WebhookSecret: c.tgWebhookSecret, Logger: log.With("channel", "telegram"), Observer: obs}, eng)
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
@@ -143,7 +146,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		channels = append(channels, a)
 	}
 	if c.slackBotToken != "" {
-		a, err := slack.New(slack.Config{BotToken: c.slackBotToken, AppToken: c.slackAppToken, SigningSecret: c.slackSigningSecret, APIURL: c.slackAPIURL, Country: c.slackCountry, Logger: log.With("channel", "slack")}, eng)
+		a, err := slack.New(slack.Config{BotToken: c.slackBotToken, AppToken: c.slackAppToken, SigningSecret: c.slackSigningSecret, APIURL: c.slackAPIURL, Country: c.slackCountry, Logger: log.With("channel", "slack"), Observer: obs}, eng)
 		if err != nil {
 			return fmt.Errorf("slack: %w", err)
 		}

@@ -78,13 +78,30 @@ func TestServeTelegramAgainstFakeBotAPI(t *testing.T) {
 	t.Setenv("TELEGRAM_API_URL", srv.URL)
 	done := make(chan int)
 	var stderr chattest.Buffer
+	addr := freeAddr(t)
 	go func() {
-		done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, strings.NewReader(""), io.Discard, &stderr)
+		done <- Run(ctx, []string{"serve", "--addr", addr, "--data", t.TempDir()}, strings.NewReader(""), io.Discard, &stderr)
 	}()
 	select {
 	case <-fake.got:
 	case <-time.After(10 * time.Second):
 		t.Fatal("no reply sent")
+	}
+	want := `salama_replies_total{channel="telegram",kind="answer",lang="en"} 1`
+	for i := 0; ; i++ { // the reply is counted just after it is sent
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(body), want) {
+			break
+		}
+		if i == 200 {
+			t.Fatalf("/metrics never showed %s", want)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	cancel()
 	if code := <-done; code != 0 {
