@@ -8,6 +8,7 @@
 //	  meta    "schema" → the schema version (one byte)
 //	  prefs   HMAC-SHA256(secret, platform ␀ user id), hex → JSON chat.Prefs
 //	  counts  day ␀ platform ␀ event ␀ kind ␀ lang ␀ faq id → int64, big endian
+//	  gaps    day ␀ lang ␀ sequence (8 bytes) → scrubbed question (schema 2)
 //
 // No message text and no raw user id is written. A second process opening
 // the same file gets ErrLocked within Options.Timeout instead of hanging.
@@ -37,7 +38,7 @@ import (
 )
 
 // SchemaVersion is the layout this code writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // ErrLocked means another process has the database open.
 var ErrLocked = errors.New("the data directory is in use by another salama process")
@@ -46,6 +47,7 @@ var (
 	bucketMeta   = []byte("meta")
 	bucketPrefs  = []byte("prefs")
 	bucketCounts = []byte("counts")
+	bucketGaps   = []byte("gaps")
 	keySchema    = []byte("schema")
 )
 
@@ -58,6 +60,10 @@ var migrations = []func(tx *bbolt.Tx) error{
 			}
 		}
 		return nil
+	},
+	1: func(tx *bbolt.Tx) error { // the content-gap log
+		_, err := tx.CreateBucketIfNotExists(bucketGaps)
+		return err
 	},
 }
 
@@ -73,7 +79,10 @@ type Store struct {
 	secret []byte
 }
 
-var _ chat.Store = (*Store)(nil)
+var (
+	_ chat.Store  = (*Store)(nil)
+	_ chat.GapLog = (*Store)(nil)
+)
 
 // Open opens or creates the store in dir.
 func Open(dir string, opts Options) (*Store, error) {
@@ -257,3 +266,46 @@ func (s *Store) Expire(_ context.Context, cutoff time.Time) (int, error) {
 }
 
 func (s *Store) Close() error { return s.db.Close() }
+
+func (s *Store) AddGap(_ context.Context, g chat.Gap) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketGaps)
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		key := binary.BigEndian.AppendUint64([]byte(g.Day+"\x00"+g.Lang+"\x00"), seq)
+		return b.Put(key, []byte(g.Text))
+	})
+}
+
+func (s *Store) Gaps(_ context.Context, since string) ([]chat.Gap, error) {
+	var out []chat.Gap
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketGaps).Cursor()
+		for k, v := c.Seek([]byte(since)); k != nil; k, v = c.Next() {
+			f := strings.SplitN(string(k), "\x00", 3)
+			if len(f) != 3 {
+				return fmt.Errorf("damaged gap %q", k)
+			}
+			out = append(out, chat.Gap{Day: f[0], Lang: f[1], Text: string(v)})
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) ExpireGaps(_ context.Context, day string) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketGaps).Cursor()
+		for k, _ := c.First(); k != nil && string(k) < day; k, _ = c.Next() {
+			if err := c.Delete(); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	bbolt "go.etcd.io/bbolt"
 
 	"github.com/salama-safety/salama/internal/bolt"
 	"github.com/salama-safety/salama/internal/chat"
@@ -67,5 +70,47 @@ func TestReopenKeepsSecretAndData(t *testing.T) {
 	s2 := MustOpen(t, dir)
 	if p, _ := s2.Prefs(context.Background(), u); p.Lang != "fr" {
 		t.Errorf("after reopen, Prefs = %+v", p)
+	}
+}
+
+// A data directory written by schema 1 (before the gap log) opens and gains
+// the gap bucket, keeping its preferences.
+func TestMigrationFromSchema1(t *testing.T) {
+	dir := t.TempDir()
+	s := MustOpen(t, dir)
+	u := chat.User{Platform: chat.Telegram, ID: "7"}
+	_ = s.SavePrefs(context.Background(), u, chat.Prefs{Lang: "sw"})
+	s.Close()
+	db, err := bbolt.Open(filepath.Join(dir, "salama.db"), 0o600, &bbolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bbolt.Tx) error { // make it look like schema 1
+		if err := tx.DeleteBucket([]byte("gaps")); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte{1})
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = MustOpen(t, dir)
+	if p, _ := s.Prefs(context.Background(), u); p.Lang != "sw" {
+		t.Errorf("prefs lost in migration: %+v", p)
+	}
+	if err := s.AddGap(context.Background(), chat.Gap{Day: "2026-11-27", Lang: "en", Text: "x"}); err != nil {
+		t.Errorf("gap log after migration: %v", err)
+	}
+}
+
+func TestNewerSchemaIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	MustOpen(t, dir).Close()
+	db, _ := bbolt.Open(filepath.Join(dir, "salama.db"), 0o600, &bbolt.Options{Timeout: time.Second})
+	_ = db.Update(func(tx *bbolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte{99}) })
+	db.Close()
+	if _, err := bolt.Open(dir, bolt.Options{Timeout: 100 * time.Millisecond}); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Errorf("Open(schema 99) = %v, want a refusal", err)
 	}
 }

@@ -214,6 +214,25 @@ type Store interface {
 	Close() error
 }
 
+// Gap is an unanswered question in the operator's opt-in content-gap log:
+// scrubbed text, its language and day, and nothing that links it to a user.
+type Gap struct {
+	Day  string // YYYY-MM-DD, UTC
+	Lang string
+	Text string
+}
+
+// GapLog keeps the content-gap log. Stores implement it next to Store.
+type GapLog interface {
+	// AddGap appends a gap. The caller has already scrubbed the text.
+	AddGap(ctx context.Context, g Gap) error
+	// Gaps returns the gaps of days on or after since (YYYY-MM-DD), oldest
+	// first.
+	Gaps(ctx context.Context, since string) ([]Gap, error)
+	// ExpireGaps deletes the gaps of days before day and returns how many.
+	ExpireGaps(ctx context.Context, day string) (int, error)
+}
+
 // ErrBlocked is returned by a sender when the user blocked the bot or left;
 // it must never be retried.
 var ErrBlocked = errors.New("chat: user blocked the bot")

@@ -19,9 +19,13 @@ type Store struct {
 	secret []byte
 	prefs  map[string]chat.Prefs
 	counts map[chat.Count]int64
+	gaps   []chat.Gap
 }
 
-var _ chat.Store = (*Store)(nil)
+var (
+	_ chat.Store  = (*Store)(nil)
+	_ chat.GapLog = (*Store)(nil)
+)
 
 // New returns an empty store.
 func New() *Store {
@@ -96,3 +100,37 @@ func (s *Store) Expire(_ context.Context, cutoff time.Time) (int, error) {
 }
 
 func (s *Store) Close() error { return nil }
+
+func (s *Store) AddGap(_ context.Context, g chat.Gap) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gaps = append(s.gaps, g)
+	sort.SliceStable(s.gaps, func(i, j int) bool { return s.gaps[i].Day < s.gaps[j].Day })
+	return nil
+}
+
+func (s *Store) Gaps(_ context.Context, since string) ([]chat.Gap, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []chat.Gap
+	for _, g := range s.gaps {
+		if g.Day >= since {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) ExpireGaps(_ context.Context, day string) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := s.gaps[:0]
+	for _, g := range s.gaps {
+		if g.Day >= day {
+			kept = append(kept, g)
+		}
+	}
+	n := len(s.gaps) - len(kept)
+	s.gaps = kept
+	return n, nil
+}

@@ -86,4 +86,26 @@ func Run(t *testing.T, open func(tb testing.TB) chat.Store) {
 			t.Errorf("active user lost prefs: %+v", got)
 		}
 	})
+	t.Run("gap log keeps days and expires", func(t *testing.T) {
+		gl, ok := open(t).(chat.GapLog)
+		if !ok {
+			t.Skip("this store has no gap log")
+		}
+		for _, g := range []chat.Gap{{Day: "2026-10-01", Lang: "en", Text: "old"}, {Day: "2026-11-27", Lang: "sw", Text: "new one"}, {Day: "2026-11-27", Lang: "en", Text: "new two"}} {
+			if err := gl.AddGap(ctx, g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		recent, err := gl.Gaps(ctx, "2026-11-01")
+		if err != nil || len(recent) != 2 {
+			t.Fatalf("Gaps(since 2026-11-01) = %+v, %v; want the 2 new ones", recent, err)
+		}
+		n, err := gl.ExpireGaps(ctx, "2026-10-28")
+		if err != nil || n != 1 {
+			t.Fatalf("ExpireGaps = %d, %v; want 1", n, err)
+		}
+		if all, _ := gl.Gaps(ctx, ""); len(all) != 2 || all[0].Day != "2026-11-27" {
+			t.Errorf("after expiry Gaps = %+v", all)
+		}
+	})
 }
