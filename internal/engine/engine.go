@@ -32,6 +32,7 @@ import (
 	"github.com/salama-safety/salama/internal/match"
 	"github.com/salama-safety/salama/internal/norm"
 	"github.com/salama-safety/salama/internal/safety"
+	"github.com/salama-safety/salama/internal/scrub"
 )
 
 // Thresholds of the matcher's decision, tuned on testdata/devset.
@@ -50,6 +51,12 @@ type Options struct {
 	// RetentionDays is how long preferences are kept without use (shown by
 	// /privacy); default 180.
 	RetentionDays int
+	// Gaps, when set, receives questions nothing fitted, scrubbed of
+	// personal details and with no link to the user (the operator's opt-in
+	// content-gap log). Urgent and deterrence messages are never logged.
+	Gaps chat.GapLog
+	// GapDays is how long the gap log keeps a question (shown by /privacy).
+	GapDays int
 }
 
 // Engine answers messages. It is safe for concurrent use.
@@ -269,6 +276,10 @@ func (c *conv) text(text string) chat.Reply {
 	r := c.decide(results)
 	if greeted && r.Kind == chat.KindFallback {
 		return c.greeting()
+	}
+	if r.Kind == chat.KindFallback && c.e.opts.Gaps != nil {
+		// a failure to log a gap must not cost the user their reply
+		_ = c.e.opts.Gaps.AddGap(c.ctx, chat.Gap{Day: c.e.today().Format(time.DateOnly), Lang: c.lang, Text: scrub.Text(text)})
 	}
 	return r
 }

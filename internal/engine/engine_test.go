@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/salama-safety/salama/internal/chat"
+	"github.com/salama-safety/salama/internal/engine"
+	"github.com/salama-safety/salama/internal/memstore"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -239,5 +241,28 @@ func TestHelplinesForEveryCountry(t *testing.T) {
 		if cn.Source == "" || cn.Checked == "" {
 			t.Errorf("%s: no source or checked date", code)
 		}
+	}
+}
+
+func TestGapLogIsOptInScrubbedAndUnlinked(t *testing.T) {
+	store := memstore.New()
+	eng := engine.New(knowledge, store, engine.Options{Gaps: store, GapDays: 30})
+	respond(t, eng, chat.Message{Text: "how do i make pizza, call me on 0712 345 678"})
+	respond(t, eng, chat.Message{Text: "i want to die"})
+	respond(t, eng, chat.Message{Text: "what is sextortion"})
+	gaps, _ := store.Gaps(context.Background(), "")
+	if len(gaps) != 1 || strings.Contains(gaps[0].Text, "345") || !strings.Contains(gaps[0].Text, "[number]") {
+		t.Errorf("gaps = %+v; want only the unanswered question, scrubbed", gaps)
+	}
+	if r := respond(t, eng, chat.Message{Text: "/privacy"}); !strings.Contains(r.Text, "kept for 30 days") {
+		t.Errorf("/privacy does not mention the gap log: %q", r.Text)
+	}
+	off, offStore := MustEngine(t)
+	respond(t, off, chat.Message{Text: "how do i make pizza"})
+	if g, _ := offStore.Gaps(context.Background(), ""); len(g) != 0 {
+		t.Errorf("gap log is on by default: %+v", g)
+	}
+	if r := respond(t, off, chat.Message{Text: "/privacy"}); strings.Contains(r.Text, "could not answer") {
+		t.Errorf("/privacy mentions a gap log that is off")
 	}
 }

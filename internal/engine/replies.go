@@ -98,7 +98,11 @@ func (c *conv) command(text string) chat.Reply {
 	case "helplines", "helpline":
 		return c.helplines(true)
 	case "privacy":
-		return chat.Reply{Kind: chat.KindCommand, Text: c.t("privacy", "Days", c.e.opts.RetentionDays), FAQID: "about.privacy"}
+		text := c.t("privacy", "Days", c.e.opts.RetentionDays)
+		if c.e.opts.Gaps != nil {
+			text += "\n\n" + c.t("privacy_gaps", "Days", c.e.opts.GapDays)
+		}
+		return chat.Reply{Kind: chat.KindCommand, Text: text, FAQID: "about.privacy"}
 	case "forget":
 		if c.m.Group {
 			return chat.Reply{Kind: chat.KindCommand, Text: c.t("forget_group")}
