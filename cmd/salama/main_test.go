@@ -142,3 +142,39 @@ func TestServeRefusesHalfConfiguredChannels(t *testing.T) {
 		}
 	}
 }
+
+func TestStatsGapsAndForget(t *testing.T) {
+	dir := t.TempDir()
+	// /start, a question, then "Helpful" (choice 2 under an answer)
+	if code, _, stderr := run(t, "what is sextortion\n2\n", "chat", "--data", dir); code != 0 {
+		t.Fatalf("chat: %s", stderr)
+	}
+	code, out, stderr := run(t, "", "stats", "--data", dir, "--since", "1d")
+	if code != 0 {
+		t.Fatalf("stats exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"language", "sextortion.what", "100%"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stats lacks %q:\n%s", want, out)
+		}
+	}
+	if code, out, _ := run(t, "", "gaps", "--data", dir); code != 0 || !strings.Contains(out, "SALAMA_LOG_UNANSWERED=1") {
+		t.Errorf("gaps with no log = %d %q", code, out)
+	}
+	if code, out, _ := run(t, "", "data", "forget", "--platform", "console", "--user", "console", "--data", dir); code != 0 || !strings.Contains(out, "Deleted") {
+		t.Errorf("data forget = %d %q", code, out)
+	}
+	if code, _, stderr := run(t, "", "data", "forget", "--platform", "icq", "--user", "1", "--data", dir); code != 2 || !strings.Contains(stderr, "--platform") {
+		t.Errorf("data forget with a bad platform = %d %q", code, stderr)
+	}
+	if code, _, stderr := run(t, "", "stats", "--since", "last week", "--data", dir); code != 2 || !strings.Contains(stderr, "30d") {
+		t.Errorf("stats --since 'last week' = %d %q", code, stderr)
+	}
+}
+
+func TestGroupSimilar(t *testing.T) {
+	groups := groupSimilar([]string{"how do i make pizza", "how to make pizza", "weather today", "how do i make a pizza at home"})
+	if len(groups) != 2 || len(groups[0]) != 3 {
+		t.Errorf("groupSimilar = %q", groups)
+	}
+}

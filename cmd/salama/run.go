@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/salama-safety/salama/faq"
 	"github.com/salama-safety/salama/internal/bolt"
@@ -27,6 +28,14 @@ Usage:
                  answer QUESTION, or one question per line of standard input
   salama content check [--content DIR]
                  validate the FAQ, helpline, lexicon and locale files
+  salama stats   [--since 30d] [--data DIR]
+                 answers per entry and language, clarify and fallback rates,
+                 helpful percentages, from the anonymous counters
+  salama gaps    [--since 30d] [--data DIR]
+                 unanswered questions by language, similar ones together
+                 (kept only with SALAMA_LOG_UNANSWERED=1)
+  salama data forget --platform telegram|slack --user ID [--data DIR]
+                 delete everything stored about one user
   salama serve   run the configured channels: Telegram when TELEGRAM_BOT_TOKEN
                  is set, Slack when SLACK_BOT_TOKEN is set (salama serve --help)
 
@@ -52,6 +61,12 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 2
 		}
 		err = runContentCheck(args[2:], stdout)
+	case "stats":
+		err = runStats(ctx, args[1:], stdout, time.Now())
+	case "gaps":
+		err = runGaps(ctx, args[1:], stdout, time.Now())
+	case "data":
+		err = runData(ctx, args[1:], stdout)
 	case "serve":
 		err = runServe(ctx, args[1:], stderr)
 	case "help", "-h", "--help":

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/salama-safety/salama/internal/bolt"
 	"github.com/salama-safety/salama/internal/chat"
 	"github.com/salama-safety/salama/internal/engine"
 	"github.com/salama-safety/salama/internal/metrics"
@@ -30,11 +31,15 @@ import (
 type serveConfig struct {
 	addr, data, logFormat string
 	retentionDays         int
+	logUnanswered         bool
 
 	tgToken, tgAPIURL, tgWebhookURL, tgWebhookSecret string
 
 	slackBotToken, slackAppToken, slackSigningSecret, slackAPIURL, slackCountry string
 }
+
+// gapDays is how long the content-gap log keeps a question.
+const gapDays = 30
 
 // setting registers a string flag whose default comes from an environment
 // variable, and names the variable in the help.
@@ -66,8 +71,17 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, e
 	setting(fs, &c.slackSigningSecret, "slack-signing-secret", "SLACK_SIGNING_SECRET", "", "Slack signing secret, for HTTP mode")
 	setting(fs, &c.slackAPIURL, "slack-api-url", "SLACK_API_URL", "", "Slack Web API base URL (tests, GovSlack)")
 	setting(fs, &c.slackCountry, "slack-country", "SLACK_COUNTRY", "", "the workspace's country code, for App Home helplines")
+	var unanswered string
+	setting(fs, &unanswered, "log-unanswered", "SALAMA_LOG_UNANSWERED", "0", fmt.Sprintf("1 keeps unanswered questions, scrubbed and unlinked, for %d days, for `salama gaps`", gapDays))
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
+	}
+	switch unanswered {
+	case "0", "", "false":
+	case "1", "true":
+		c.logUnanswered = true
+	default:
+		return nil, nil, usageError{fmt.Errorf("--log-unanswered must be 1 or 0, not %q", unanswered)}
 	}
 	n, err := strconv.Atoi(retention)
 	if err != nil || n < 1 {
@@ -120,12 +134,25 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(c.data)
+	dir, err := dataDir(c.data)
+	if err != nil {
+		return err
+	}
+	store, err := bolt.Open(dir, bolt.Options{})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	eng := engine.New(k, store, engine.Options{RetentionDays: c.retentionDays})
+	opts := engine.Options{RetentionDays: c.retentionDays}
+	if c.logUnanswered {
+		opts.Gaps, opts.GapDays = store, gapDays
+	}
+	eng := engine.New(k, store, opts)
+	closeAdmin, err := serveAdmin(ctx, dir, store)
+	if err != nil {
+		return err
+	}
+	defer closeAdmin()
 	obs := metrics.New()
 
 	mux := http.NewServeMux()
@@ -153,6 +180,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		mux.Handle("/slack/", a.Handler())
 		channels = append(channels, a)
 	}
+	log.Info("privacy", "retention_days", c.retentionDays, "gap_log", c.logUnanswered)
 	log.Info("channels", "telegram", onOff(c.tgToken != "", c.tgWebhookURL != "", "webhook", "polling"),
 		"slack", onOff(c.slackBotToken != "", c.slackAppToken != "", "socket mode", "http mode"))
 
@@ -177,9 +205,23 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	// sweep deletes what has outlived its retention; at start, then hourly.
+	sweep := func() {
+		if n, err := store.Expire(ctx, time.Now().AddDate(0, 0, -c.retentionDays)); err != nil {
+			log.Error("expire preferences", "err", err)
+		} else if n > 0 {
+			log.Info("expired inactive preferences", "users", n)
+		}
+		if n, err := store.ExpireGaps(ctx, time.Now().UTC().AddDate(0, 0, -gapDays).Format(time.DateOnly)); err != nil {
+			log.Error("expire gap log", "err", err)
+		} else if n > 0 {
+			log.Info("expired unanswered questions", "questions", n)
+		}
+	}
+	sweep()
 	go func() {
-		expire := time.NewTicker(time.Hour)
-		defer expire.Stop()
+		tick := time.NewTicker(time.Hour)
+		defer tick.Stop()
 		for {
 			select {
 			case <-ctx.Done():
@@ -191,12 +233,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 					eng.Swap(k)
 					log.Info("content reloaded")
 				}
-			case <-expire.C:
-				if n, err := store.Expire(ctx, time.Now().AddDate(0, 0, -c.retentionDays)); err != nil {
-					log.Error("expire preferences", "err", err)
-				} else if n > 0 {
-					log.Info("expired inactive preferences", "users", n)
-				}
+			case <-tick.C:
+				sweep()
 			}
 		}
 	}()

@@ -78,14 +78,21 @@ func TestServeTelegramAgainstFakeBotAPI(t *testing.T) {
 	t.Setenv("TELEGRAM_API_URL", srv.URL)
 	done := make(chan int)
 	var stderr chattest.Buffer
-	addr := freeAddr(t)
+	addr, dataDir := freeAddr(t), t.TempDir()
 	go func() {
-		done <- Run(ctx, []string{"serve", "--addr", addr, "--data", t.TempDir()}, strings.NewReader(""), io.Discard, &stderr)
+		done <- Run(ctx, []string{"serve", "--addr", addr, "--data", dataDir}, strings.NewReader(""), io.Discard, &stderr)
 	}()
 	select {
 	case <-fake.got:
 	case <-time.After(10 * time.Second):
 		t.Fatal("no reply sent")
+	}
+	// while serve holds the store, the operator's commands go through its socket
+	if code, out, stderr := run(t, "", "stats", "--data", dataDir); code != 0 || !strings.Contains(out, "sextortion.what") {
+		t.Errorf("stats against a running server = %d %q %q", code, out, stderr)
+	}
+	if code, out, stderr := run(t, "", "data", "forget", "--platform", "telegram", "--user", "555", "--data", dataDir); code != 0 || !strings.Contains(out, "Deleted") {
+		t.Errorf("data forget against a running server = %d %q %q", code, out, stderr)
 	}
 	want := `salama_replies_total{channel="telegram",kind="answer",lang="en"} 1`
 	for i := 0; ; i++ { // the reply is counted just after it is sent
