@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/salama-safety/salama/internal/engine"
+	"github.com/salama-safety/salama/internal/memstore"
 )
 
 // run calls Run as the binary would and returns its exit code and output.
@@ -176,5 +180,32 @@ func TestGroupSimilar(t *testing.T) {
 	groups := groupSimilar([]string{"how do i make pizza", "how to make pizza", "weather today", "how do i make a pizza at home"})
 	if len(groups) != 2 || len(groups[0]) != 3 {
 		t.Errorf("groupSimilar = %q", groups)
+	}
+}
+
+func TestReloadKeepsLastGoodContent(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, "../../faq", dir)
+	cf := &contentFlags{content: dir}
+	k, err := cf.load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := engine.New(k, memstore.New(), engine.Options{})
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+
+	entry := filepath.Join(dir, "en", "grooming.what.txt")
+	data, _ := os.ReadFile(entry)
+	_ = os.WriteFile(entry, []byte(strings.Replace(string(data), "title: ", "titel: ", 1)), 0o644)
+	if reload(cf, eng, log) || eng.Knowledge() != k {
+		t.Fatal("a broken edit was swapped in")
+	}
+	if !strings.Contains(logs.String(), "en/grooming.what.txt") {
+		t.Errorf("the log does not name the broken file: %s", logs.String())
+	}
+	_ = os.WriteFile(entry, []byte(strings.Replace(string(data), "title: What is online grooming?", "title: What is grooming online?", 1)), 0o644)
+	if !reload(cf, eng, log) || eng.Knowledge().Content.Langs["en"].Entries["grooming.what"].Title != "What is grooming online?" {
+		t.Error("a good edit was not swapped in")
 	}
 }

@@ -227,12 +227,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 			case <-ctx.Done():
 				return
 			case <-hup:
-				if k, err := cf.load(); err != nil {
-					log.Error("content reload failed; still serving the last good content", "err", err)
-				} else {
-					eng.Swap(k)
-					log.Info("content reloaded")
-				}
+				reload(cf, eng, log)
 			case <-tick.C:
 				sweep()
 			}
@@ -274,3 +269,16 @@ func onOff(on, alt bool, altName, name string) string {
 }
 
 var _ chat.Engine = (*engine.Engine)(nil)
+
+// reload re-reads the content and swaps it in whole; a broken edit keeps the
+// last good content serving and logs the file, line and reason.
+func reload(cf *contentFlags, eng *engine.Engine, log *slog.Logger) bool {
+	k, err := cf.load()
+	if err != nil {
+		log.Error("content reload failed; still serving the last good content", "err", err)
+		return false
+	}
+	eng.Swap(k)
+	log.Info("content reloaded")
+	return true
+}
