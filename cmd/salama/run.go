@@ -28,6 +28,9 @@ Usage:
                  answer QUESTION, or one question per line of standard input
   salama content check [--content DIR]
                  validate the FAQ, helpline, lexicon and locale files
+  salama locales check|status|new LANG [--locales DIR] [--content DIR]
+                 for translators: check the files, show progress per
+                 language, or start a new language
   salama stats   [--since 30d] [--data DIR]
                  answers per entry and language, clarify and fallback rates,
                  helpful percentages, from the anonymous counters
@@ -61,6 +64,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 2
 		}
 		err = runContentCheck(args[2:], stdout)
+	case "locales":
+		err = runLocales(args[1:], stdout)
 	case "stats":
 		err = runStats(ctx, args[1:], stdout, time.Now())
 	case "gaps":

@@ -6,6 +6,7 @@
 package content
 
 import (
+	"crypto/sha1"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -56,6 +57,37 @@ type Entry struct {
 	Sources   []Source
 	Reviewed  string
 	File      string
+	// Translations only: whether a native speaker reviewed it, who, and
+	// the hash of the English text it was made from (see SourceHash).
+	Status     string
+	ReviewedBy string
+	SourceHash string
+}
+
+// Translation statuses.
+const (
+	StatusDraft    = "draft"    // machine-made or not yet reviewed
+	StatusReviewed = "reviewed" // reviewed by a native speaker
+)
+
+// SourceHash is the hash of an English entry's user-visible text. A
+// translation records the hash of the text it was made from; when the
+// English changes, the hashes differ and the translation is stale.
+func SourceHash(e *Entry) string {
+	h := sha1.Sum([]byte(e.Title + "\n" + e.Short + "\n" + e.Long))
+	return fmt.Sprintf("sha1-%x", h)
+}
+
+// Stale reports whether a translation was made from an older English text.
+func (c *Content) Stale(e *Entry) bool {
+	en := c.Langs[SourceLanguage].Entries[e.ID]
+	return en != nil && e.Status != "" && e.SourceHash != SourceHash(en)
+}
+
+// Reviewed reports whether a translation counts as reviewed: marked so, and
+// not stale.
+func (c *Content) Reviewed(e *Entry) bool {
+	return e.Status == StatusReviewed && !c.Stale(e)
 }
 
 // Rule is one line of a safety lexicon section: a pattern and, for urgent
@@ -112,7 +144,7 @@ func Load(fsys fs.FS) (*Content, error) {
 		if !d.IsDir() || d.Name() == helplinesFolder || strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" {
 			continue
 		}
-		l, lerrs := loadLang(fsys, d.Name())
+		l, lerrs := loadLang(fsys, d.Name(), d.Name() == SourceLanguage)
 		errs = append(errs, lerrs...)
 		if l != nil {
 			c.Langs[l.Code] = l
@@ -135,6 +167,10 @@ func Load(fsys fs.FS) (*Content, error) {
 	})
 	for _, l := range c.Langs {
 		for _, e := range l.Entries {
+			if src := en.Entries[e.ID]; src != nil && l.Code != SourceLanguage {
+				// what is not translated is the English entry's
+				e.Topic, e.Audience, e.Related, e.Sources, e.Reviewed = src.Topic, src.Audience, src.Related, src.Sources, src.Reviewed
+			}
 			for _, r := range e.Related {
 				if en.Entries[r] == nil {
 					errs = append(errs, &Error{File: e.File, Line: 1, Field: "related", Msg: fmt.Sprintf("%q is not an entry id", r)})
@@ -159,7 +195,7 @@ func Load(fsys fs.FS) (*Content, error) {
 	return c, nil
 }
 
-func loadLang(fsys fs.FS, code string) (*Lang, []error) {
+func loadLang(fsys fs.FS, code string, source bool) (*Lang, []error) {
 	l := &Lang{Code: code, Entries: map[string]*Entry{}, Synonyms: map[string]string{}}
 	files, err := fs.ReadDir(fsys, code)
 	if err != nil {
@@ -187,7 +223,11 @@ func loadLang(fsys fs.FS, code string) (*Lang, []error) {
 			}
 			l.Rules = rules
 		default:
-			e, err := parseEntry(file, data)
+			parse := parseEntry
+			if !source {
+				parse = parseTranslation
+			}
+			e, err := parse(file, data)
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -232,17 +272,59 @@ func parseEntry(file string, data []byte) (*Entry, error) {
 		}
 		e.Sources = append(e.Sources, Source{Title: title, URL: url})
 	}
-	v.known("id", "topic", "audience", "title", "short", "long", "phrasings", "related", "sources", "reviewed", "status", "source-hash")
+	v.known("id", "topic", "audience", "title", "short", "long", "phrasings", "related", "sources", "reviewed")
 	if v.err != nil {
 		return nil, v.err
 	}
+	if e.Topic != strings.SplitN(e.ID, ".", 2)[0] {
+		v.fail("topic", "%q does not match the id's first part", e.Topic)
+	}
+	return e, checkEntry(&v, e, file)
+}
+
+// parseTranslation reads a translated entry: only what a reader sees, with
+// its review status and the hash of the English it was made from. Topic,
+// audience, related entries and sources are the English entry's.
+func parseTranslation(file string, data []byte) (*Entry, error) {
+	recs, err := ParseRecords(file, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 {
+		return nil, &Error{File: file, Line: 1, Msg: fmt.Sprintf("an entry file holds exactly one record, found %d", len(recs))}
+	}
+	v := validator{rec: &recs[0]}
+	e := &Entry{File: file}
+	e.ID = v.text("id", true)
+	e.Status = v.oneOf("status", []string{StatusDraft, StatusReviewed})
+	e.ReviewedBy = v.text("reviewed-by", false)
+	e.SourceHash = v.text("source-hash", true)
+	e.Title = v.text("title", true)
+	e.Short = v.text("short", true)
+	e.Long = v.text("long", true)
+	e.Phrasings = v.list("phrasings", true)
+	for _, name := range []string{"topic", "audience", "related", "sources", "reviewed"} {
+		if _, ok := recs[0].Get(name); ok {
+			v.fail(name, "is taken from the English entry; remove it from the translation")
+		}
+	}
+	v.known("id", "status", "reviewed-by", "source-hash", "title", "short", "long", "phrasings")
+	if v.err == nil && e.Status == StatusReviewed && e.ReviewedBy == "" {
+		v.fail("status", "a reviewed translation names its reviewer in `reviewed-by`")
+	}
+	if v.err != nil {
+		return nil, v.err
+	}
+	return e, checkEntry(&v, e, file)
+}
+
+// checkEntry applies the rules every entry follows, in any language.
+func checkEntry(v *validator, e *Entry, file string) error {
 	switch {
 	case !idPattern.MatchString(e.ID):
 		v.fail("id", "%q is not an id like `grooming.what`", e.ID)
 	case path.Base(file) != e.ID+".txt":
 		v.fail("id", "the file must be named %s.txt", e.ID)
-	case e.Topic != strings.SplitN(e.ID, ".", 2)[0]:
-		v.fail("topic", "%q does not match the id's first part", e.Topic)
 	}
 	if n := len([]rune(e.Title)); n > MaxTitle {
 		v.fail("title", "%d characters; keep it under %d", n, MaxTitle)
@@ -262,7 +344,7 @@ func parseEntry(file string, data []byte) (*Entry, error) {
 	if slices.Contains(e.Related, e.ID) {
 		v.fail("related", "an entry cannot be related to itself")
 	}
-	return e, v.err
+	return v.err
 }
 
 // validator reads typed fields from a record and keeps the first error.
