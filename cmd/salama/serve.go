@@ -32,6 +32,7 @@ type serveConfig struct {
 	addr, data, logFormat string
 	retentionDays         int
 	logUnanswered         bool
+	unreviewedEnglish     bool
 
 	tgToken, tgAPIURL, tgWebhookURL, tgWebhookSecret string
 
@@ -73,8 +74,17 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, e
 	setting(fs, &c.slackCountry, "slack-country", "SLACK_COUNTRY", "", "the workspace's country code, for App Home helplines")
 	var unanswered string
 	setting(fs, &unanswered, "log-unanswered", "SALAMA_LOG_UNANSWERED", "0", fmt.Sprintf("1 keeps unanswered questions, scrubbed and unlinked, for %d days, for `salama gaps`", gapDays))
+	var unreviewed string
+	setting(fs, &unreviewed, "unreviewed-safety", "SALAMA_UNREVIEWED_SAFETY", "draft", "urgent, deterrence and helpline texts not yet reviewed by a native speaker: draft (serve the translation) or english")
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
+	}
+	switch unreviewed {
+	case "draft":
+	case "english":
+		c.unreviewedEnglish = true
+	default:
+		return nil, nil, usageError{fmt.Errorf("--unreviewed-safety must be draft or english, not %q", unreviewed)}
 	}
 	switch unanswered {
 	case "0", "", "false":
@@ -143,7 +153,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	opts := engine.Options{RetentionDays: c.retentionDays}
+	opts := engine.Options{RetentionDays: c.retentionDays, UnreviewedSafetyInEnglish: c.unreviewedEnglish}
 	if c.logUnanswered {
 		opts.Gaps, opts.GapDays = store, gapDays
 	}
@@ -180,7 +190,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		mux.Handle("/slack/", a.Handler())
 		channels = append(channels, a)
 	}
-	log.Info("privacy", "retention_days", c.retentionDays, "gap_log", c.logUnanswered)
+	log.Info("settings", "retention_days", c.retentionDays, "gap_log", c.logUnanswered, "unreviewed_safety_in_english", c.unreviewedEnglish)
 	log.Info("channels", "telegram", onOff(c.tgToken != "", c.tgWebhookURL != "", "webhook", "polling"),
 		"slack", onOff(c.slackBotToken != "", c.slackAppToken != "", "socket mode", "http mode"))
 

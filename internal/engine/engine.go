@@ -57,6 +57,21 @@ type Options struct {
 	Gaps chat.GapLog
 	// GapDays is how long the gap log keeps a question (shown by /privacy).
 	GapDays int
+	// UnreviewedSafetyInEnglish shows the safety-critical messages (urgent,
+	// deterrence, media and helpline texts) in English unless a native
+	// speaker reviewed their translation. Off by default: a draft in the
+	// child's language is usually better than English.
+	UnreviewedSafetyInEnglish bool
+}
+
+// safetyCritical reports the messages UnreviewedSafetyInEnglish governs.
+func safetyCritical(id string) bool {
+	for _, p := range []string{"urgent_", "deterrence", "media", "helpline", "private_invite"} {
+		if strings.HasPrefix(id, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Engine answers messages. It is safe for concurrent use.
@@ -116,7 +131,11 @@ func (c *conv) t(id string, kv ...any) string {
 			data[kv[i].(string)] = kv[i+1]
 		}
 	}
-	return c.k.Texts.T(c.lang, id, data)
+	lang := c.lang
+	if c.e.opts.UnreviewedSafetyInEnglish && safetyCritical(id) && !c.k.Texts.Reviewed(lang, id) {
+		lang = content.SourceLanguage
+	}
+	return c.k.Texts.T(lang, id, data)
 }
 
 // Respond answers one message.

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/feature/plural"
 
 	"github.com/salama-safety/salama/internal/content"
+	sli18n "github.com/salama-safety/salama/internal/i18n"
 )
 
 var langCode = regexp.MustCompile(`^[a-z]{2,3}$`)
@@ -50,7 +51,7 @@ func Scaffold(lang, localesDir, faqDir string) ([]string, error) {
 	b.WriteString("# Write your translation in `other` (and the other plural forms where\n# there are some). Keep {{.Name}} placeholders exactly as they are.\n# Keep `hash`: it records which English text you translated.\n")
 	for _, id := range ids {
 		m := source[id]
-		fmt.Fprintf(&b, "\n%s\n[%s]\nhash = %q\n", comment("en: ", m.Other), id, Hash(m.Description, m.Other))
+		fmt.Fprintf(&b, "\n%s\n[%s]\nhash = %q\n", comment("en: ", m.Other), id, sli18n.Hash(m.Description, m.Other))
 		if m.One != "" {
 			for _, f := range NeededForms(lang) {
 				if f != plural.Other {

@@ -17,7 +17,6 @@
 package translation
 
 import (
-	"crypto/sha1"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -34,6 +33,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/salama-safety/salama/internal/content"
+	sli18n "github.com/salama-safety/salama/internal/i18n"
 )
 
 // Finding is one problem, at a place a translator can open.
@@ -81,12 +81,6 @@ func (r *Report) Errors() int {
 	return n
 }
 
-// Hash is the hash goi18n merge gives a source message: its description
-// and its `other` text.
-func Hash(description, other string) string {
-	return fmt.Sprintf("sha1-%x", sha1.Sum([]byte(description+other)))
-}
-
 // message is a parsed message with the line it starts on.
 type message struct {
 	*i18n.Message
@@ -118,13 +112,6 @@ func lineOf(text, header string) int {
 		}
 	}
 	return 1
-}
-
-// reviewRecord is one entry of locales/review.<lang>.toml.
-type reviewRecord struct {
-	Hash string `toml:"hash"`
-	By   string `toml:"by"`
-	Date string `toml:"date"`
 }
 
 var placeholder = regexp.MustCompile(`{{\s*\.(\w+)\s*}}`)
@@ -215,7 +202,7 @@ func Check(localesFS fs.FS, localesDir string, faqFS fs.FS, faqDir string) *Repo
 	}
 	sourceHash := map[string]string{}
 	for id, m := range source {
-		sourceHash[id] = Hash(m.Description, m.Other)
+		sourceHash[id] = sli18n.Hash(m.Description, m.Other)
 	}
 	c, cerr := content.Load(faqFS)
 	if cerr != nil {
@@ -280,11 +267,9 @@ func checkMessages(lang string, localesFS fs.FS, dir string, source map[string]m
 	if tag != lang {
 		add(Finding{File: file, Line: 1, Msg: fmt.Sprintf("go-i18n reads the language of this file as %q; name it active.%s.toml", tag, tag), Error: true})
 	}
-	reviews := map[string]reviewRecord{}
-	if data, err := fs.ReadFile(localesFS, "review."+lang+".toml"); err == nil {
-		if err := toml.Unmarshal(data, &reviews); err != nil {
-			add(Finding{File: path.Join(dir, "review."+lang+".toml"), Line: 1, Msg: err.Error(), Error: true})
-		}
+	reviews, err := sli18n.ReadReviews(localesFS, lang)
+	if err != nil {
+		add(Finding{File: path.Join(dir, "review."+lang+".toml"), Line: 1, Msg: err.Error(), Error: true})
 	}
 	needed := NeededForms(lang)
 	for _, id := range sortedKeys(msgs) {
