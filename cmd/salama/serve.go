@@ -73,7 +73,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, e
 	setting(fs, &c.slackAPIURL, "slack-api-url", "SLACK_API_URL", "", "Slack Web API base URL (tests, GovSlack)")
 	setting(fs, &c.slackCountry, "slack-country", "SLACK_COUNTRY", "", "the workspace's country code, for App Home helplines")
 	var unanswered string
-	setting(fs, &unanswered, "log-unanswered", "SALAMA_LOG_UNANSWERED", "0", fmt.Sprintf("1 keeps unanswered questions, scrubbed and unlinked, for %d days, for `salama gaps`", gapDays))
+	setting(fs, &unanswered, "log-unanswered", "SALAMA_LOG_UNANSWERED", "0", fmt.Sprintf("1 keeps unanswered questions, scrubbed and unlinked, for %d days, for salama gaps", gapDays))
 	var unreviewed string
 	setting(fs, &unreviewed, "unreviewed-safety", "SALAMA_UNREVIEWED_SAFETY", "draft", "urgent, deterrence and helpline texts not yet reviewed by a native speaker: draft (serve the translation) or english")
 	if err := fs.Parse(args); err != nil {
