@@ -159,6 +159,7 @@ func (e *Engine) Respond(ctx context.Context, m chat.Message) (chat.Reply, error
 	if r.Lang == "" {
 		r.Lang = c.lang
 	}
+	r = bidi(r)
 	if c.dirty && !c.forgotten {
 		if serr := e.store.SavePrefs(ctx, m.User, c.prefs); serr != nil && err == nil {
 			err = serr
@@ -268,10 +269,10 @@ func (c *conv) text(text string) chat.Reply {
 	if text == "" {
 		return c.greeting()
 	}
-	v := c.k.Safety[c.lang].Check(text)
-	if v.Verdict == safety.None && c.lang != content.SourceLanguage {
-		v = c.k.Safety[content.SourceLanguage].Check(text) // code-mixing with English
+	if lang := c.k.detect(text, c.lang); lang != "" {
+		c.lang = lang // answer in the language the message is written in
 	}
+	v := c.safety(text)
 	switch v.Verdict {
 	case safety.Urgent:
 		return c.urgent(v.Related)
@@ -301,6 +302,29 @@ func (c *conv) text(text string) chat.Reply {
 		_ = c.e.opts.Gaps.AddGap(c.ctx, chat.Gap{Day: c.e.today().Format(time.DateOnly), Lang: c.lang, Text: scrub.Text(text)})
 	}
 	return r
+}
+
+// safety checks the message against the lexicon of its language first,
+// then English (code-mixing), then every other language: danger written in
+// any supported language is caught whatever the saved language.
+func (c *conv) safety(text string) safety.Result {
+	order := append([]string{c.lang, content.SourceLanguage}, c.k.langs...)
+	seen := map[string]bool{}
+	var first safety.Result
+	for _, lang := range order {
+		if seen[lang] {
+			continue
+		}
+		seen[lang] = true
+		v := c.k.Safety[lang].Check(text)
+		if v.Verdict == safety.Urgent {
+			return v
+		}
+		if first.Verdict == safety.None {
+			first = v
+		}
+	}
+	return first
 }
 
 // Decide turns ranked results into an answer, a clarify or a fallback.

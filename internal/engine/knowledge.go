@@ -27,6 +27,9 @@ type Knowledge struct {
 	// saved language
 	anyHelp map[string]bool
 	langs   []string
+	// vocab holds each language's known words, for telling which language
+	// a message is written in
+	vocab map[string]map[string]bool
 }
 
 // stemmers holds the stemmer of each language that has one.
@@ -47,6 +50,7 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 		Content: c, Texts: texts,
 		Index: map[string]*match.Index{}, Safety: map[string]*safety.Router{},
 		greetings: map[string]map[string]bool{}, help: map[string]map[string]bool{}, anyHelp: map[string]bool{},
+		vocab: map[string]map[string]bool{},
 	}
 	var errs []error
 	k.langs = append(k.langs, content.SourceLanguage)
@@ -75,6 +79,7 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 			errs = append(errs, err)
 		}
 		k.Safety[code] = r
+		k.vocab[code] = vocabulary(l)
 		k.greetings[code] = foldSet(l.Greetings)
 		k.help[code] = foldSet(l.Help)
 		for h := range k.help[code] {

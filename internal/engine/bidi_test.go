@@ -1,0 +1,17 @@
+package engine
+
+import "testing"
+
+func TestIsolateLTR(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"اتصل بـ 116 الآن.", "اتصل بـ \u2066116\u2069 الآن."},
+		{"خط نجدة الطفل: 16000 (مجاني)", "خط نجدة الطفل: \u206616000\u2069 (مجاني)"},
+		{"- Childline Kenya: call 116 (free, 24/7)", "- \u2066Childline Kenya: call 116 (free, 24/7)\u2069"},
+		{"زر https://takeitdown.ncmec.org/ للمساعدة", "زر \u2066 https://takeitdown.ncmec.org/ \u2069 للمساعدة"},
+		{"لا شيء لاتيني", "لا شيء لاتيني"},
+	} {
+		if got := isolateLTR(tc.in); got != tc.want {
+			t.Errorf("isolateLTR(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"unicode"
+
+	"github.com/salama-safety/salama/internal/content"
+	"github.com/salama-safety/salama/internal/norm"
+)
+
+// scripts maps a writing system to the supported language that uses it.
+var scripts = []struct {
+	table *unicode.RangeTable
+	lang  string
+}{
+	{unicode.Arabic, "ar"}, {unicode.Ethiopic, "am"}, {unicode.Devanagari, "hi"}, {unicode.Bengali, "bn"},
+}
+
+// vocabulary collects the folded words a language's content uses.
+func vocabulary(l *content.Lang) map[string]bool {
+	v := map[string]bool{}
+	add := func(s string) {
+		for _, w := range norm.Words(s) {
+			v[w] = true
+		}
+	}
+	for _, e := range l.Entries {
+		add(e.Title)
+		for _, p := range e.Phrasings {
+			add(p)
+		}
+	}
+	for _, list := range [][]string{l.Greetings, l.Help, l.Stopwords} {
+		for _, s := range list {
+			add(s)
+		}
+	}
+	for from, to := range l.Synonyms {
+		add(from)
+		add(to)
+	}
+	return v
+}
+
+// detect returns the supported language a message is clearly written in
+// when that is not current, or "". A script of its own decides at once;
+// in Latin letters the message needs at least three words, most of them
+// known in the other language and clearly more than in the current one, so
+// that code-mixing ("nimetumiwa nudes") stays in the user's language.
+func (k *Knowledge) detect(text, current string) string {
+	counts := map[string]int{}
+	letters := 0
+	for _, r := range text {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		letters++
+		for _, s := range scripts {
+			if unicode.Is(s.table, r) {
+				counts[s.lang]++
+			}
+		}
+	}
+	for _, s := range scripts {
+		if letters > 0 && counts[s.lang]*2 > letters {
+			if s.lang != current && k.vocab[s.lang] != nil {
+				return s.lang
+			}
+			return ""
+		}
+	}
+	words := norm.Words(text)
+	if len(words) < 3 {
+		return ""
+	}
+	known := func(lang string) int {
+		n := 0
+		for _, w := range words {
+			if k.vocab[lang][w] {
+				n++
+			}
+		}
+		return n
+	}
+	cur := known(current)
+	best, bestN := "", 0
+	for _, lang := range k.langs {
+		if lang == current {
+			continue
+		}
+		if n := known(lang); n > bestN {
+			best, bestN = lang, n
+		}
+	}
+	if best != "" && bestN*10 >= len(words)*6 && bestN >= cur+2 {
+		return best
+	}
+	return ""
+}
