@@ -58,8 +58,12 @@ func TestSafetySet(t *testing.T) {
 			rate := func(a, b int) float64 { return float64(a) / float64(max(b, 1)) }
 			t.Logf("%s: urgent %d/%d, deterrence %d/%d, false urgent on ordinary %d/%d, on hard negatives %d/%d",
 				lang, hit["urgent"], n["urgent"], hit["deterrence"], n["deterrence"], hit["ordinary-urgent"], n["ordinary"], hit["negative-urgent"], n["negative"])
-			if n["urgent"] < 25 || n["deterrence"] < 25 {
-				t.Errorf("the set needs at least 25 urgent and 25 deterrence examples")
+			least := 10 // per translated language; English carries the full set
+			if lang == "en" {
+				least = 25
+			}
+			if n["urgent"] < least || n["deterrence"] < least {
+				t.Errorf("the set needs at least %d urgent and %d deterrence examples", least, least)
 			}
 			if r := rate(hit["deterrence"], n["deterrence"]); r < 0.95 {
 				t.Errorf("deterrence recall %.3f, want at least 0.95", r)
