@@ -272,7 +272,7 @@ func (c *conv) text(text string) chat.Reply {
 	if lang := c.k.detect(text, c.lang); lang != "" {
 		c.lang = lang // answer in the language the message is written in
 	}
-	v := c.safety(text)
+	v := c.k.safety.Check(text)
 	switch v.Verdict {
 	case safety.Urgent:
 		return c.urgent(v.Related)
@@ -302,29 +302,6 @@ func (c *conv) text(text string) chat.Reply {
 		_ = c.e.opts.Gaps.AddGap(c.ctx, chat.Gap{Day: c.e.today().Format(time.DateOnly), Lang: c.lang, Text: scrub.Text(text)})
 	}
 	return r
-}
-
-// safety checks the message against the lexicon of its language first,
-// then English (code-mixing), then every other language: danger written in
-// any supported language is caught whatever the saved language.
-func (c *conv) safety(text string) safety.Result {
-	order := append([]string{c.lang, content.SourceLanguage}, c.k.langs...)
-	seen := map[string]bool{}
-	var first safety.Result
-	for _, lang := range order {
-		if seen[lang] {
-			continue
-		}
-		seen[lang] = true
-		v := c.k.Safety[lang].Check(text)
-		if v.Verdict == safety.Urgent {
-			return v
-		}
-		if first.Verdict == safety.None {
-			first = v
-		}
-	}
-	return first
 }
 
 // Decide turns ranked results into an answer, a clarify or a fallback.

@@ -20,6 +20,10 @@ type Knowledge struct {
 	Texts   *i18n.Bundle
 	Index   map[string]*match.Index
 	Safety  map[string]*safety.Router
+	// safety holds every language's rules together: danger written in any
+	// supported language is caught whatever the user's language, and a
+	// help-seeking word in any language stops a deterrence reply.
+	safety *safety.Router
 	// per language, folded greeting and help phrases
 	greetings map[string]map[string]bool
 	help      map[string]map[string]bool
@@ -88,6 +92,13 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 		if code != content.SourceLanguage && len(l.Rules) == 0 {
 			errs = append(errs, &content.Error{File: code + "/safety.txt", Line: 1, Msg: "every language needs its safety lexicon"})
 		}
+	}
+	var all []content.Rule
+	for _, code := range k.langs {
+		all = append(all, c.Langs[code].Rules...)
+	}
+	if k.safety, err = safety.New(all); err != nil {
+		errs = append(errs, err)
 	}
 	if len(c.Langs[content.SourceLanguage].Rules) == 0 {
 		errs = append(errs, &content.Error{File: "en/safety.txt", Line: 1, Msg: "the English safety lexicon is missing"})
