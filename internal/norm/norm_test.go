@@ -1,0 +1,19 @@
+package norm
+
+import "testing"
+
+func TestFold(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Don't SEND it!!", "dont send it"},
+		{"Écrire à l'école", "ecrire a lecole"},
+		{"hellooo  hiii", "hello hi"},
+		{"Ƙofa ɗan ɓera ƴa", "kofa dan bera ya"},
+		{"أنا خائفة", "انا خايفه"},
+		{"मुझे मदद चाहिए", "मुझे मदद चाहिए"},
+		{"help\u200f me", "help me"},
+	} {
+		if got := Fold(tc.in); got != tc.want {
+			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
