@@ -269,10 +269,18 @@ func (c *conv) text(text string) chat.Reply {
 	if text == "" {
 		return c.greeting()
 	}
-	if lang := c.k.detect(text, c.lang); lang != "" {
-		c.lang = lang // answer in the language the message is written in
+	detected := c.k.detect(text, c.lang)
+	if detected != "" {
+		c.lang = detected // answer in the language the message is written in
 	}
 	v := c.k.safety.Check(text)
+	if v.Verdict == safety.Urgent {
+		if own := c.k.Safety[c.lang].Check(text); own.Verdict == safety.Urgent {
+			v = own // the user's own language's rule, and the entry it names
+		} else if l, _, _ := strings.Cut(v.Rule.File, "/"); detected == "" && l != content.SourceLanguage {
+			c.lang = l // too short to tell the language, but its words did
+		}
+	}
 	switch v.Verdict {
 	case safety.Urgent:
 		return c.urgent(v.Related)

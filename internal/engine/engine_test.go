@@ -266,3 +266,37 @@ func TestGapLogIsOptInScrubbedAndUnlinked(t *testing.T) {
 		t.Errorf("/privacy mentions a gap log that is off")
 	}
 }
+
+func TestLanguages(t *testing.T) {
+	eng, _ := MustEngine(t)
+	for _, tc := range []struct {
+		name, hint, text, lang string
+		kind                   chat.Kind
+	}{
+		{"hint region is dropped", "pt-BR", "/help", "pt", chat.KindCommand},
+		{"unsupported hint is English", "de-DE", "/help", "en", chat.KindCommand},
+		{"written in another language", "en", "alguien me amenaza con publicar mis fotos si no le pago", "es", chat.KindAnswer},
+		{"danger in any language", "en", "quero morrer", "pt", chat.KindUrgent},
+		{"short English stays English", "es", "help me", "es", chat.KindCommand},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := respond(t, eng, chat.Message{Text: tc.text, LangHint: tc.hint, User: chat.User{Platform: chat.Telegram, ID: tc.name}})
+			if r.Kind != tc.kind || r.Lang != tc.lang {
+				t.Errorf("%q with hint %s = %s in %s, want %s in %s", tc.text, tc.hint, r.Kind, r.Lang, tc.kind, tc.lang)
+			}
+		})
+	}
+}
+
+func TestUnreviewedSafetyInEnglish(t *testing.T) {
+	drafts, _ := MustEngine(t)
+	english := engine.New(knowledge, memstore.New(), engine.Options{UnreviewedSafetyInEnglish: true})
+	m := chat.Message{Text: "quero morrer", LangHint: "pt-BR"}
+	lead := knowledge.Texts.T("pt", "urgent_lead", nil)
+	if r := respond(t, drafts, m); !strings.Contains(r.Text, lead) {
+		t.Errorf("by default the Portuguese draft should be served: %q", r.Text)
+	}
+	if r := respond(t, english, m); strings.Contains(r.Text, lead) || !strings.Contains(r.Text, "You are not alone") {
+		t.Errorf("with UnreviewedSafetyInEnglish the unreviewed urgent text should be English: %q", r.Text)
+	}
+}
