@@ -90,8 +90,8 @@ func TestJourney(t *testing.T) {
 	if len(store.Keys()) != 0 {
 		t.Errorf("after /forget the store still has %d users", len(store.Keys()))
 	}
-	if !strings.Contains(r.Text, "deleted") {
-		t.Errorf("/forget = %q", r.Text)
+	if want := knowledge.Texts.T(r.Lang, "forget_done", nil); r.Text != want {
+		t.Errorf("/forget = %q, want %q", r.Text, want)
 	}
 	for _, row := range rows {
 		if strings.Contains(fmt.Sprint(row), "42") {
