@@ -8,11 +8,11 @@
 //	go run ./cmd/salama-load                         # 1000 updates/s for 60s over 5000 chats
 //	go run ./cmd/salama-load -duration 10s -rate 200
 //
-// Each update is a private text message, a question from the dev set
-// (testdata/devset/en.tsv), posted with the webhook's secret header. When the
-// time is up the tool stops sending, lets the adapter drain its queues, and
-// reports the updates sent, HTTP errors, replies, lost and duplicated
-// replies, latencies and memory. It exits 1 when a reply was lost or
+// Each update is a private text message, a question from a dev set
+// (-devset, default testdata/devset/en.tsv), posted with the webhook's
+// secret header. When the time is up the tool stops sending, lets the
+// adapter drain its queues, and reports the updates sent, HTTP errors,
+// replies, lost and duplicated replies, latencies and memory. It exits 1 when a reply was lost or
 // duplicated or a request failed.
 //
 // The adapter's limiters are opened up (GlobalRate, ChatInterval): the
@@ -35,7 +35,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,8 +76,10 @@ type options struct {
 	chats    int
 	workers  int
 	devset   string
+	lang     string
 	drain    time.Duration
 	verbose  bool
+	profile  string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -87,8 +91,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.chats, "chats", 5000, "distinct private chats the updates come from")
 	fs.IntVar(&o.workers, "workers", 64, "concurrent webhook requests at most")
 	fs.StringVar(&o.devset, "devset", "testdata/devset/en.tsv", "questions to send, one <label><TAB><question> a line")
+	fs.StringVar(&o.lang, "lang", "", "the language_code of the senders (default: the dev set's file name, \"en\" for en.tsv)")
 	fs.DurationVar(&o.drain, "drain", 60*time.Second, "how long the adapter may take to drain once sending stops")
 	fs.BoolVar(&o.verbose, "v", false, "show the adapter's warnings")
+	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the run (sending and drain) to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -105,6 +111,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case o.workers < 1:
 		fmt.Fprintln(stderr, "salama-load: -workers must be at least 1")
 		return 2
+	}
+	if o.lang == "" {
+		o.lang = strings.TrimSuffix(filepath.Base(o.devset), filepath.Ext(o.devset))
 	}
 	questions, err := readQuestions(o.devset)
 	if err != nil {
@@ -287,7 +296,11 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	store := memstore.New()
-	eng := engine.New(engine.MustLoad(faq.FS, locales.FS), store, engine.Options{})
+	k, err := engine.Load(faq.FS, locales.FS)
+	if err != nil {
+		return nil, err
+	}
+	eng := engine.New(k, store, engine.Options{})
 	const concurrency = 64
 	adapter, err := telegram.New(telegram.Config{
 		Token:          token,
@@ -324,6 +337,17 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 	}
 
 	rep := &report{}
+	if o.profile != "" {
+		f, err := os.Create(o.profile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	startCPU, cpuOK := cpuTime()
 
 	// Memory, every second until the end.
@@ -370,7 +394,7 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 			for i := range jobs {
 				c := i % o.chats
 				chatID := int64(1_000_000 + c)
-				body := update(int64(i+1), chatID, questions[(i/o.chats+c)%len(questions)])
+				body := update(int64(i+1), chatID, o.lang, questions[(i/o.chats+c)%len(questions)])
 				req, err := http.NewRequestWithContext(ctx, http.MethodPost, hookSrv.URL, strings.NewReader(body))
 				if err != nil {
 					mu.Lock()
@@ -463,11 +487,12 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 }
 
 // update is the JSON of a webhook update carrying a private text message.
-func update(id, chatID int64, text string) string {
+func update(id, chatID int64, lang, text string) string {
+	l, _ := json.Marshal(lang)
 	q, _ := json.Marshal(text)
 	return fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":1,`+
-		`"chat":{"id":%d,"type":"private"},"from":{"id":%d,"is_bot":false,"first_name":"A","language_code":"en"},"text":%s}}`,
-		id, id, chatID, chatID, q)
+		`"chat":{"id":%d,"type":"private"},"from":{"id":%d,"is_bot":false,"first_name":"A","language_code":%s},"text":%s}}`,
+		id, id, chatID, chatID, l, q)
 }
 
 // vmRSS reads the resident set size from /proc/self/status (Linux only).
@@ -525,15 +550,15 @@ func pct(d []time.Duration, p int) time.Duration {
 func mb(b uint64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
 
 func (r *report) print(w io.Writer, o options) {
-	fmt.Fprintf(w, "salama-load: %d updates/s for %s over %d chats, %d workers, GOMAXPROCS %d\n",
-		o.rate, o.duration, o.chats, o.workers, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(w, "salama-load: %d updates/s for %s over %d chats, questions from %s (%s), %d workers, GOMAXPROCS %d\n",
+		o.rate, o.duration, o.chats, o.devset, o.lang, o.workers, runtime.GOMAXPROCS(0))
 	fmt.Fprintf(w, "updates sent       %d in %s (%.0f/s), pacer behind by %s at most\n",
 		r.sent, r.sendTime.Round(time.Millisecond), float64(r.sent)/r.sendTime.Seconds(), r.maxLag.Round(time.Microsecond))
 	fmt.Fprintf(w, "HTTP errors        %d (accepted %d)\n", r.httpErrors, r.accepted)
 	fmt.Fprintf(w, "webhook latency    p50 %s  p99 %s  max %s\n",
 		pct(r.webhookLatency, 50), pct(r.webhookLatency, 99), pct(r.webhookLatency, 100))
 	fmt.Fprintf(w, "replies received   %d sendMessage, %d replies delivered (adapter), drain %s\n",
-		r.sendMessages, r.replied, r.drainTime.Round(time.Millisecond))
+		r.sendMessages, r.replied, r.drainTime.Round(time.Microsecond))
 	fmt.Fprintf(w, "reply latency      p50 %s  p99 %s  max %s (update received to reply sent)\n",
 		pct(r.replyLatency, 50), pct(r.replyLatency, 99), pct(r.replyLatency, 100))
 	fmt.Fprintf(w, "lost replies       %d (in %d chats)\n", r.lost, r.lostChats)

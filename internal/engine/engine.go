@@ -354,10 +354,5 @@ func (c *conv) isGreeting(s string) bool {
 }
 
 func (c *conv) countryByName(folded string) string {
-	for _, code := range c.k.Content.Helplines.Codes {
-		if code != content.International && norm.Fold(c.k.Content.Helplines.Countries[code].Name) == folded {
-			return code
-		}
-	}
-	return ""
+	return c.k.countries[folded]
 }

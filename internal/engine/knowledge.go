@@ -34,6 +34,8 @@ type Knowledge struct {
 	// vocab holds each language's known words, for telling which language
 	// a message is written in
 	vocab map[string]map[string]bool
+	// countries maps a folded country name to its code
+	countries map[string]string
 }
 
 // stemmers holds the stemmer of each language that has one.
@@ -54,7 +56,12 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 		Content: c, Texts: texts,
 		Index: map[string]*match.Index{}, Safety: map[string]*safety.Router{},
 		greetings: map[string]map[string]bool{}, help: map[string]map[string]bool{}, anyHelp: map[string]bool{},
-		vocab: map[string]map[string]bool{},
+		vocab: map[string]map[string]bool{}, countries: map[string]string{},
+	}
+	for _, code := range c.Helplines.Codes {
+		if code != content.International {
+			k.countries[norm.Fold(c.Helplines.Countries[code].Name)] = code
+		}
 	}
 	var errs []error
 	k.langs = append(k.langs, content.SourceLanguage)

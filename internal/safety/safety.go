@@ -49,7 +49,14 @@ type Result struct {
 // Router checks messages against the rules of several languages. It is
 // immutable and safe for concurrent use.
 type Router struct {
-	sections map[string][]compiled
+	rules []compiled
+	// byFirst indexes rules by the words their patterns can start with, and
+	// byPrefix by the prefixes ("nud*"), so that a message is tried only
+	// against rules whose first word it contains: with twelve languages'
+	// lexicons this is what keeps the check fast.
+	byFirst  map[string][]int
+	byPrefix map[string][]int
+	prefixes []string
 }
 
 type compiled struct {
@@ -71,51 +78,73 @@ type word struct {
 
 // New compiles rules. A pattern that cannot be read is an *content.Error.
 func New(rules []content.Rule) (*Router, error) {
-	r := &Router{sections: map[string][]compiled{}}
+	r := &Router{byFirst: map[string][]int{}, byPrefix: map[string][]int{}}
 	for _, rule := range rules {
 		items, err := compile(rule.Pattern)
 		if err != nil {
 			return nil, &content.Error{File: rule.File, Line: rule.Line, Msg: err.Error()}
 		}
-		r.sections[rule.Section] = append(r.sections[rule.Section], compiled{rule: rule, items: items})
+		i := len(r.rules)
+		r.rules = append(r.rules, compiled{rule: rule, items: items})
+		for _, alt := range items[0].alts {
+			if w := alt[0]; w.prefix {
+				if r.byPrefix[w.text] == nil {
+					r.prefixes = append(r.prefixes, w.text)
+				}
+				r.byPrefix[w.text] = append(r.byPrefix[w.text], i)
+			} else {
+				r.byFirst[w.text] = append(r.byFirst[w.text], i)
+			}
+		}
 	}
 	return r, nil
 }
 
 // Check classifies a message.
 func (r *Router) Check(text string) Result {
-	words := norm.Words(text)
-	if c, ok := r.first("urgent", words); ok {
+	first := r.firstMatches(norm.Words(text))
+	if c, ok := first["urgent"]; ok {
 		return Result{Verdict: Urgent, Related: c.rule.Related, Rule: c.rule}
 	}
-	if c, ok := r.first("own-thoughts", words); ok {
+	if c, ok := first["own-thoughts"]; ok {
 		return Result{Verdict: OwnThoughts, Rule: c.rule}
 	}
-	if c, ok := r.first("deterrence", words); ok {
-		if _, help := r.first("not-deterrence", words); !help {
+	if c, ok := first["deterrence"]; ok {
+		if _, help := first["not-deterrence"]; !help {
 			return Result{Verdict: Deterrence, Rule: c.rule}
 		}
 	}
 	return Result{}
 }
 
-func (r *Router) first(section string, words []string) (compiled, bool) {
-	for _, c := range r.sections[section] {
-		if matchAt(c.items, words) {
-			return c, true
+// firstMatches returns, per section, the earliest rule (in file order) that
+// matches the words.
+func (r *Router) firstMatches(words []string) map[string]compiled {
+	best := map[string]int{}
+	try := func(pos int, idx []int) {
+		for _, i := range idx {
+			c := r.rules[i]
+			if b, seen := best[c.rule.Section]; seen && b <= i {
+				continue
+			}
+			if matchFrom(c.items, words, pos, true) {
+				best[c.rule.Section] = i
+			}
 		}
 	}
-	return compiled{}, false
-}
-
-// matchAt reports whether the items match somewhere in words.
-func matchAt(items []item, words []string) bool {
-	for start := range words {
-		if matchFrom(items, words, start, true) {
-			return true
+	for pos, w := range words {
+		try(pos, r.byFirst[w])
+		for _, p := range r.prefixes {
+			if strings.HasPrefix(w, p) {
+				try(pos, r.byPrefix[p])
+			}
 		}
 	}
-	return false
+	out := make(map[string]compiled, len(best))
+	for section, i := range best {
+		out[section] = r.rules[i]
+	}
+	return out
 }
 
 // matchFrom matches items starting exactly at pos (or within a gap).
