@@ -34,6 +34,9 @@ type Knowledge struct {
 	// vocab holds each language's known words, for telling which language
 	// a message is written in
 	vocab map[string]map[string]bool
+	// wordLangs maps a word to the languages that know it, bit i for
+	// langs[i]: one lookup per word when telling languages apart
+	wordLangs map[string]uint64
 	// countries maps a folded country name to its code
 	countries map[string]string
 }
@@ -56,7 +59,7 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 		Content: c, Texts: texts,
 		Index: map[string]*match.Index{}, Safety: map[string]*safety.Router{},
 		greetings: map[string]map[string]bool{}, help: map[string]map[string]bool{}, anyHelp: map[string]bool{},
-		vocab: map[string]map[string]bool{}, countries: map[string]string{},
+		vocab: map[string]map[string]bool{}, countries: map[string]string{}, wordLangs: map[string]uint64{},
 	}
 	for _, code := range c.Helplines.Codes {
 		if code != content.International {
@@ -91,6 +94,9 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 		}
 		k.Safety[code] = r
 		k.vocab[code] = vocabulary(l)
+		for w := range k.vocab[code] {
+			k.wordLangs[w] |= 1 << uint(slices.Index(k.langs, code))
+		}
 		k.greetings[code] = foldSet(l.Greetings)
 		k.help[code] = foldSet(l.Help)
 		for h := range k.help[code] {

@@ -72,23 +72,21 @@ func (k *Knowledge) detect(text, current string) string {
 	if len(words) < 3 {
 		return ""
 	}
-	known := func(lang string) int {
-		n := 0
-		for _, w := range words {
-			if k.vocab[lang][w] {
-				n++
+	known := make([]int, len(k.langs)) // per language, the words it knows
+	for _, w := range words {
+		for i, bits := 0, k.wordLangs[w]; bits != 0; i, bits = i+1, bits>>1 {
+			if bits&1 != 0 {
+				known[i]++
 			}
 		}
-		return n
 	}
-	cur := known(current)
-	best, bestN := "", 0
-	for _, lang := range k.langs {
-		if lang == current {
-			continue
-		}
-		if n := known(lang); n > bestN {
-			best, bestN = lang, n
+	cur, best, bestN := 0, "", 0
+	for i, lang := range k.langs {
+		switch {
+		case lang == current:
+			cur = known[i]
+		case known[i] > bestN:
+			best, bestN = lang, known[i]
 		}
 	}
 	if best != "" && bestN*10 >= len(words)*6 && bestN >= cur+2 {

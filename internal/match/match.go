@@ -27,6 +27,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/salama-safety/salama/internal/norm"
 )
@@ -68,6 +69,7 @@ type Index struct {
 	docEntry []int32            // doc index → entry index
 	docNorm  []float64
 	postings [][]posting // term id → docs containing it
+	scratch  sync.Pool   // *scratch, reused by Match
 	inEntry  [][]int32   // term id → entries containing it
 	maxIDF   float64
 }
@@ -85,6 +87,7 @@ type posting struct {
 // New builds an index.
 func New(lang Lang, docs []Doc) *Index {
 	ix := &Index{lang: lang, stop: map[string]bool{}, syn: map[string][]synonym{}, terms: map[string]int32{}, deletes: map[string][]int32{}}
+	ix.scratch.New = func() any { return new(scratch) }
 	for _, w := range lang.Stopwords {
 		ix.stop[norm.Fold(w)] = true
 	}
@@ -200,6 +203,20 @@ func (ix *Index) keep(out []string, w string) []string {
 	return append(out, w)
 }
 
+// scratch holds Match's per-question sums, reused to spare the allocations.
+type scratch struct{ cover, dot, best []float64 }
+
+func (s *scratch) reset(entries, docs int) (cover, dot, best []float64) {
+	if cap(s.cover) < entries || cap(s.dot) < docs {
+		s.cover, s.best, s.dot = make([]float64, entries), make([]float64, entries), make([]float64, docs)
+	}
+	s.cover, s.best, s.dot = s.cover[:entries], s.best[:entries], s.dot[:docs]
+	clear(s.cover)
+	clear(s.best)
+	clear(s.dot)
+	return s.cover, s.dot, s.best
+}
+
 // queryTerm is a known term the question reaches and how surely.
 type queryTerm struct {
 	id     int32
@@ -248,8 +265,9 @@ func (ix *Index) Match(text string, limit int) []Result {
 	if strongest < minEvidence {
 		return nil
 	}
-	cover := make([]float64, len(ix.ids))
-	dot := make([]float64, len(ix.docNorm))
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
+	cover, dot, best := sc.reset(len(ix.ids), len(ix.docNorm))
 	var qnorm float64
 	for _, qt := range terms {
 		qnorm += qt.weight * qt.weight
@@ -261,7 +279,6 @@ func (ix *Index) Match(text string, limit int) []Result {
 		}
 	}
 	qnorm = math.Sqrt(qnorm)
-	best := make([]float64, len(ix.ids))
 	for d, v := range dot {
 		if v == 0 {
 			continue

@@ -14,6 +14,7 @@ package safety
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/salama-safety/salama/internal/content"
@@ -56,12 +57,14 @@ type Router struct {
 	// lexicons this is what keeps the check fast.
 	byFirst  map[string][]int
 	byPrefix map[string][]int
-	prefixes []string
+	// longestPrefix bounds the prefixes of a word worth looking up
+	longestPrefix int
 }
 
 type compiled struct {
-	rule  content.Rule
-	items []item
+	rule    content.Rule
+	section int // index in sections
+	items   []item
 }
 
 // item is one position of a pattern: alternatives, each a word sequence; gap
@@ -85,13 +88,15 @@ func New(rules []content.Rule) (*Router, error) {
 			return nil, &content.Error{File: rule.File, Line: rule.Line, Msg: err.Error()}
 		}
 		i := len(r.rules)
-		r.rules = append(r.rules, compiled{rule: rule, items: items})
+		section := slices.Index(sections, rule.Section)
+		if section < 0 {
+			return nil, &content.Error{File: rule.File, Line: rule.Line, Msg: fmt.Sprintf("unknown section %q", rule.Section)}
+		}
+		r.rules = append(r.rules, compiled{rule: rule, section: section, items: items})
 		for _, alt := range items[0].alts {
 			if w := alt[0]; w.prefix {
-				if r.byPrefix[w.text] == nil {
-					r.prefixes = append(r.prefixes, w.text)
-				}
 				r.byPrefix[w.text] = append(r.byPrefix[w.text], i)
+				r.longestPrefix = max(r.longestPrefix, len(w.text))
 			} else {
 				r.byFirst[w.text] = append(r.byFirst[w.text], i)
 			}
@@ -103,48 +108,45 @@ func New(rules []content.Rule) (*Router, error) {
 // Check classifies a message.
 func (r *Router) Check(text string) Result {
 	first := r.firstMatches(norm.Words(text))
-	if c, ok := first["urgent"]; ok {
-		return Result{Verdict: Urgent, Related: c.rule.Related, Rule: c.rule}
+	if i := first[0]; i >= 0 {
+		return Result{Verdict: Urgent, Related: r.rules[i].rule.Related, Rule: r.rules[i].rule}
 	}
-	if c, ok := first["own-thoughts"]; ok {
-		return Result{Verdict: OwnThoughts, Rule: c.rule}
+	if i := first[1]; i >= 0 {
+		return Result{Verdict: OwnThoughts, Rule: r.rules[i].rule}
 	}
-	if c, ok := first["deterrence"]; ok {
-		if _, help := first["not-deterrence"]; !help {
-			return Result{Verdict: Deterrence, Rule: c.rule}
-		}
+	if i := first[2]; i >= 0 && first[3] < 0 {
+		return Result{Verdict: Deterrence, Rule: r.rules[i].rule}
 	}
 	return Result{}
 }
 
-// firstMatches returns, per section, the earliest rule (in file order) that
-// matches the words.
-func (r *Router) firstMatches(words []string) map[string]compiled {
-	best := map[string]int{}
+// sections in the order Check weighs them.
+var sections = []string{"urgent", "own-thoughts", "deterrence", "not-deterrence"}
+
+// firstMatches returns, per section (in the order of sections), the
+// earliest rule in file order that matches the words, or -1.
+func (r *Router) firstMatches(words []string) [4]int {
+	best := [4]int{-1, -1, -1, -1}
 	try := func(pos int, idx []int) {
 		for _, i := range idx {
-			c := r.rules[i]
-			if b, seen := best[c.rule.Section]; seen && b <= i {
+			c := &r.rules[i]
+			if b := best[c.section]; b >= 0 && b <= i {
 				continue
 			}
 			if matchFrom(c.items, words, pos, true) {
-				best[c.rule.Section] = i
+				best[c.section] = i
 			}
 		}
 	}
 	for pos, w := range words {
 		try(pos, r.byFirst[w])
-		for _, p := range r.prefixes {
-			if strings.HasPrefix(w, p) {
-				try(pos, r.byPrefix[p])
+		for n := 1; n <= min(len(w), r.longestPrefix); n++ {
+			if idx, ok := r.byPrefix[w[:n]]; ok {
+				try(pos, idx)
 			}
 		}
 	}
-	out := make(map[string]compiled, len(best))
-	for section, i := range best {
-		out[section] = r.rules[i]
-	}
-	return out
+	return best
 }
 
 // matchFrom matches items starting exactly at pos (or within a gap).
