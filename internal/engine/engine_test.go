@@ -275,6 +275,8 @@ func TestLanguages(t *testing.T) {
 	}{
 		{"hint region is dropped", "pt-BR", "/help", "pt", chat.KindCommand},
 		{"unsupported hint is English", "de-DE", "/help", "en", chat.KindCommand},
+		{"tl is Filipino", "tl", "/help", "fil", chat.KindCommand},
+		{"sw-KE is Swahili", "sw-KE", "/help", "sw", chat.KindCommand},
 		{"written in another language", "en", "alguien me amenaza con publicar mis fotos si no le pago", "es", chat.KindAnswer},
 		{"danger in any language", "en", "quero morrer", "pt", chat.KindUrgent},
 		{"short English stays English", "es", "help me", "es", chat.KindCommand},

@@ -32,6 +32,17 @@ func init() {
 	for r, s := range arabic {
 		latin[r] = s
 	}
+	// Bengali and Devanagari letters with a nukta can be typed as one
+	// character or as the letter plus the nukta; keyboards differ, so both
+	// are read as the two-part form.
+	nukta := map[rune]string{
+		'\u09dc': "\u09a1\u09bc", '\u09dd': "\u09a2\u09bc", '\u09df': "\u09af\u09bc", // ড় ঢ় য়
+		'\u0958': "\u0915\u093c", '\u0959': "\u0916\u093c", '\u095a': "\u0917\u093c", '\u095b': "\u091c\u093c", // क़ ख़ ग़ ज़
+		'\u095c': "\u0921\u093c", '\u095d': "\u0922\u093c", '\u095e': "\u092b\u093c", '\u095f': "\u092f\u093c", // ड़ ढ़ फ़ य़
+	}
+	for r, s := range nukta {
+		latin[r] = s
+	}
 }
 
 // Fold returns s folded for matching, with single spaces between words.

@@ -11,6 +11,8 @@ func TestFold(t *testing.T) {
 		{"أنا خائفة", "انا خايفه"},
 		{"मुझे मदद चाहिए", "मुझे मदद चाहिए"},
 		{"help\u200f me", "help me"},
+		{"\u09df\u09dc", "\u09af\u09bc\u09a1\u09bc"}, // য় ড় typed as one character each
+		{"\u095b", "\u091c\u093c"},                   // ज़
 	} {
 		if got := Fold(tc.in); got != tc.want {
 			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
