@@ -14,7 +14,7 @@ import (
 
 // devFloors are the top-1 accuracy floors per language on testdata/devset.
 // Raise them as matching improves; never lower one to make a change pass.
-var devFloors = map[string]float64{"en": 0.78, "pt": 0.85, "es": 0.82, "fr": 0.85, "ha": 0.80, "hi": 0.85, "sw": 0.88, "ar": 0.85, "id": 0.85, "fil": 0.85, "bn": 0.85}
+var devFloors = map[string]float64{"en": 0.78, "pt": 0.85, "es": 0.82, "fr": 0.85, "ha": 0.80, "hi": 0.85, "sw": 0.88, "ar": 0.85, "id": 0.85, "fil": 0.85, "bn": 0.85, "am": 0.85}
 
 type labelled struct {
 	label, related, text string
