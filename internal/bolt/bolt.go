@@ -29,6 +29,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -71,12 +72,24 @@ var migrations = []func(tx *bbolt.Tx) error{
 type Options struct {
 	// Timeout bounds the wait for another process's lock (default 2s).
 	Timeout time.Duration
+	// FlushEvery is how long counters gather in memory before they are
+	// written (default 10s). Counting each reply in its own transaction
+	// would cost a disk sync per message; a crash loses at most this much
+	// counting, never a preference.
+	FlushEvery time.Duration
+	// Now is the clock (time.Now by default).
+	Now func() time.Time
 }
 
 // Store is the bbolt store.
 type Store struct {
 	db     *bbolt.DB
 	secret []byte
+	opts   Options
+
+	mu        sync.Mutex
+	pending   map[chat.Count]int64
+	lastFlush time.Time
 }
 
 var (
@@ -88,6 +101,12 @@ var (
 func Open(dir string, opts Options) (*Store, error) {
 	if opts.Timeout == 0 {
 		opts.Timeout = 2 * time.Second
+	}
+	if opts.FlushEvery == 0 {
+		opts.FlushEvery = 10 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
@@ -108,7 +127,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &Store{db: db, secret: secret}, nil
+	return &Store{db: db, secret: secret, opts: opts, pending: map[chat.Count]int64{}, lastFlush: opts.Now()}, nil
 }
 
 func loadSecret(path string) ([]byte, error) {
@@ -206,19 +225,56 @@ func countKey(c chat.Count) []byte {
 	return []byte(strings.Join([]string{c.Day, string(c.Platform), string(c.Event), string(c.Kind), c.Lang, c.FAQID}, "\x00"))
 }
 
+// Add adds n to a counter. Counters gather in memory and are written
+// together every Options.FlushEvery, and by Counts and Close.
 func (s *Store) Add(_ context.Context, c chat.Count, n int64) error {
-	k := countKey(c)
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	s.mu.Lock()
+	s.pending[c] += n
+	due := s.opts.Now().Sub(s.lastFlush) >= s.opts.FlushEvery
+	s.mu.Unlock()
+	if due {
+		return s.flush()
+	}
+	return nil
+}
+
+// flush writes the gathered counters in one transaction.
+func (s *Store) flush() error {
+	s.mu.Lock()
+	pending := s.pending
+	s.pending, s.lastFlush = map[chat.Count]int64{}, s.opts.Now()
+	s.mu.Unlock()
+	if len(pending) == 0 {
+		return nil
+	}
+	err := s.db.Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketCounts)
-		var v int64
-		if old := b.Get(k); len(old) == 8 {
-			v = int64(binary.BigEndian.Uint64(old))
+		for c, n := range pending {
+			k := countKey(c)
+			var v int64
+			if old := b.Get(k); len(old) == 8 {
+				v = int64(binary.BigEndian.Uint64(old))
+			}
+			if err := b.Put(k, binary.BigEndian.AppendUint64(nil, uint64(v+n))); err != nil {
+				return err
+			}
 		}
-		return b.Put(k, binary.BigEndian.AppendUint64(nil, uint64(v+n)))
+		return nil
 	})
+	if err != nil { // keep them for the next try
+		s.mu.Lock()
+		for c, n := range pending {
+			s.pending[c] += n
+		}
+		s.mu.Unlock()
+	}
+	return err
 }
 
 func (s *Store) Counts(_ context.Context, since string) ([]chat.CountRow, error) {
+	if err := s.flush(); err != nil {
+		return nil, err
+	}
 	var out []chat.CountRow
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketCounts).Cursor()
@@ -265,7 +321,11 @@ func (s *Store) Expire(_ context.Context, cutoff time.Time) (int, error) {
 	return n, err
 }
 
-func (s *Store) Close() error { return s.db.Close() }
+// Close writes the gathered counters and closes the file.
+func (s *Store) Close() error {
+	ferr := s.flush()
+	return errors.Join(ferr, s.db.Close())
+}
 
 func (s *Store) AddGap(_ context.Context, g chat.Gap) error {
 	return s.db.Update(func(tx *bbolt.Tx) error {

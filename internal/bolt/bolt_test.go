@@ -114,3 +114,23 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 		t.Errorf("Open(schema 99) = %v, want a refusal", err)
 	}
 }
+
+// Counters gather in memory; Close writes them, so nothing counted is lost
+// on a clean stop.
+func TestCountersWrittenOnClose(t *testing.T) {
+	dir := t.TempDir()
+	s := MustOpen(t, dir)
+	c := chat.Count{Day: "2026-11-27", Platform: chat.Telegram, Event: chat.EventReply, Kind: chat.KindAnswer, Lang: "sw", FAQID: "grooming.what"}
+	for range 3 {
+		if err := s.Add(context.Background(), c, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := MustOpen(t, dir).Counts(context.Background(), "")
+	if err != nil || len(rows) != 1 || rows[0].N != 3 {
+		t.Errorf("after reopen Counts = %+v, %v; want one row of 3", rows, err)
+	}
+}

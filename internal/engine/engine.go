@@ -269,13 +269,14 @@ func (c *conv) text(text string) chat.Reply {
 	if text == "" {
 		return c.greeting()
 	}
-	detected := c.k.detect(text, c.lang)
+	words := norm.Words(text) // folded once, for every check below
+	detected := c.k.detect(text, words, c.lang)
 	if detected != "" {
 		c.lang = detected // answer in the language the message is written in
 	}
-	v := c.k.safety.Check(text)
+	v := c.k.safety.CheckWords(words)
 	if v.Verdict == safety.Urgent {
-		if own := c.k.Safety[c.lang].Check(text); own.Verdict == safety.Urgent {
+		if own := c.k.Safety[c.lang].CheckWords(words); own.Verdict == safety.Urgent {
 			v = own // the user's own language's rule, and the entry it names
 		} else if l, _, _ := strings.Cut(v.Rule.File, "/"); detected == "" && l != content.SourceLanguage {
 			c.lang = l // too short to tell the language, but its words did
@@ -289,7 +290,7 @@ func (c *conv) text(text string) chat.Reply {
 	case safety.OwnThoughts:
 		return c.answer("prevention.own-thoughts", 1)
 	}
-	folded := norm.Fold(text)
+	folded := strings.Join(words, " ")
 	if c.k.anyHelp[folded] {
 		return c.helplines(true)
 	}
@@ -300,7 +301,7 @@ func (c *conv) text(text string) chat.Reply {
 	if rest == "" {
 		return c.greeting()
 	}
-	results := c.k.Index[c.lang].Match(rest, maxCandidate+1)
+	results := c.k.Index[c.lang].MatchWords(strings.Fields(rest), maxCandidate+1)
 	r := c.decide(results)
 	if greeted && r.Kind == chat.KindFallback {
 		return c.greeting()

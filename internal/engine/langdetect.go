@@ -46,7 +46,7 @@ func vocabulary(l *content.Lang) map[string]bool {
 // in Latin letters the message needs at least three words, most of them
 // known in the other language and clearly more than in the current one, so
 // that code-mixing ("nimetumiwa nudes") stays in the user's language.
-func (k *Knowledge) detect(text, current string) string {
+func (k *Knowledge) detect(text string, words []string, current string) string {
 	counts := map[string]int{}
 	letters := 0
 	for _, r := range text {
@@ -68,7 +68,6 @@ func (k *Knowledge) detect(text, current string) string {
 			return ""
 		}
 	}
-	words := norm.Words(text)
 	if len(words) < 3 {
 		return ""
 	}

@@ -28,6 +28,7 @@ type Bundle struct {
 	// reviewed[lang][id]: a native speaker reviewed the translation of the
 	// current English text
 	reviewed map[string]map[string]bool
+	fixed    sync.Map // lang ␀ id → a rendered message without data
 }
 
 // Hash is the hash goi18n merge gives a source message: its description
@@ -130,7 +131,16 @@ func (b *Bundle) Reviewed(lang, id string) bool {
 // English. A message that exists nowhere (a bug the tests catch) comes back
 // as an empty string rather than its id.
 func (b *Bundle) T(lang, id string, data map[string]any) string {
-	return b.N(lang, id, nil, data)
+	if data != nil {
+		return b.N(lang, id, nil, data)
+	}
+	key := lang + "\x00" + id // a message without data never changes: keep it
+	if s, ok := b.fixed.Load(key); ok {
+		return s.(string)
+	}
+	s := b.N(lang, id, nil, nil)
+	b.fixed.Store(key, s)
+	return s
 }
 
 // N is T for a message with plural forms, chosen by count.

@@ -23,6 +23,7 @@
 package match
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -172,7 +173,10 @@ func New(lang Lang, docs []Doc) *Index {
 // analyse turns text into stems: folded, synonyms applied, stop words
 // dropped, stemmed.
 func (ix *Index) analyse(text string) []string {
-	words := norm.Words(text)
+	return ix.analyseWords(norm.Words(text))
+}
+
+func (ix *Index) analyseWords(words []string) []string {
 	out := make([]string, 0, len(words))
 	for i := 0; i < len(words); i++ {
 		replaced := false
@@ -226,7 +230,12 @@ type queryTerm struct {
 // Match ranks the entries for text, best first, leaving out those that score
 // zero. It returns at most limit results (all when limit <= 0).
 func (ix *Index) Match(text string, limit int) []Result {
-	unigrams := ix.analyse(text)
+	return ix.MatchWords(norm.Words(text), limit)
+}
+
+// MatchWords is Match for text already folded into words (norm.Words).
+func (ix *Index) MatchWords(folded []string, limit int) []Result {
+	unigrams := ix.analyseWords(folded)
 	words := withBigrams(unigrams)
 	var terms []queryTerm
 	var total float64 // the question's information, matched or not
@@ -297,11 +306,11 @@ func (ix *Index) Match(text string, limit int) []Result {
 		s := 0.5*cover[e]/total + 0.5*math.Min(best[e], 1)
 		out = append(out, Result{ID: ix.ids[e], Score: s})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
+	slices.SortFunc(out, func(a, b Result) int {
+		if a.Score != b.Score {
+			return cmp.Compare(b.Score, a.Score)
 		}
-		return out[i].ID < out[j].ID
+		return strings.Compare(a.ID, b.ID)
 	})
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]

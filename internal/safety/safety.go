@@ -107,7 +107,12 @@ func New(rules []content.Rule) (*Router, error) {
 
 // Check classifies a message.
 func (r *Router) Check(text string) Result {
-	first := r.firstMatches(norm.Words(text))
+	return r.CheckWords(norm.Words(text))
+}
+
+// CheckWords is Check for text already folded into words (norm.Words).
+func (r *Router) CheckWords(words []string) Result {
+	first := r.firstMatches(words)
 	if i := first[0]; i >= 0 {
 		return Result{Verdict: Urgent, Related: r.rules[i].rule.Related, Rule: r.rules[i].rule}
 	}
