@@ -47,6 +47,7 @@ import (
 	"time"
 
 	"github.com/salama-safety/salama/faq"
+	"github.com/salama-safety/salama/internal/bolt"
 	"github.com/salama-safety/salama/internal/chat"
 	"github.com/salama-safety/salama/internal/engine"
 	"github.com/salama-safety/salama/internal/memstore"
@@ -80,6 +81,7 @@ type options struct {
 	drain    time.Duration
 	verbose  bool
 	profile  string
+	store    string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -95,6 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.drain, "drain", 60*time.Second, "how long the adapter may take to drain once sending stops")
 	fs.BoolVar(&o.verbose, "v", false, "show the adapter's warnings")
 	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the run (sending and drain) to this file")
+	fs.StringVar(&o.store, "store", "bolt", "bolt (the store salama serve uses, in a temporary directory) or memory")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -107,6 +110,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	case o.chats < 1 || o.chats > maxChats:
 		fmt.Fprintf(stderr, "salama-load: -chats must be 1 to %d\n", maxChats)
+		return 2
+	case o.store != "bolt" && o.store != "memory":
+		fmt.Fprintln(stderr, "salama-load: -store must be bolt or memory")
 		return 2
 	case o.workers < 1:
 		fmt.Fprintln(stderr, "salama-load: -workers must be at least 1")
@@ -295,7 +301,20 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 	if o.verbose {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	store := memstore.New()
+	var store chat.Store = memstore.New()
+	if o.store == "bolt" {
+		dir, err := os.MkdirTemp("", "salama-load-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		bs, err := bolt.Open(dir, bolt.Options{})
+		if err != nil {
+			return nil, err
+		}
+		defer bs.Close()
+		store = bs
+	}
 	k, err := engine.Load(faq.FS, locales.FS)
 	if err != nil {
 		return nil, err
@@ -482,7 +501,10 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 	rep.sendErrors = obs.sendErrors
 	rep.rateWaits = obs.rateWaits
 	obs.mu.Unlock()
-	rep.users = len(store.Keys())
+	rep.users = -1 // the bolt store does not list users
+	if ms, ok := store.(*memstore.Store); ok {
+		rep.users = len(ms.Keys())
+	}
 	return rep, nil
 }
 
@@ -567,7 +589,9 @@ func (r *report) print(w io.Writer, o options) {
 		fmt.Fprintf(w, "send errors        %v, rate-limit waits %d, malformed requests %d\n", r.sendErrors, r.rateWaits, r.badForm)
 	}
 	fmt.Fprintf(w, "other API calls    %v\n", r.other)
-	fmt.Fprintf(w, "users in store     %d\n", r.users)
+	if r.users >= 0 {
+		fmt.Fprintf(w, "users in store     %d\n", r.users)
+	}
 	fmt.Fprintf(w, "memory (%d samples, whole process)\n", r.samples)
 	fmt.Fprintf(w, "  HeapInuse        min %s  max %s  last %s\n", mb(r.heapInuse.min), mb(r.heapInuse.max), mb(r.heapInuse.last))
 	fmt.Fprintf(w, "  Sys              min %s  max %s  last %s\n", mb(r.sys.min), mb(r.sys.max), mb(r.sys.last))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"sync"
 
 	"github.com/salama-safety/salama/internal/content"
 	"github.com/salama-safety/salama/internal/i18n"
@@ -31,9 +32,6 @@ type Knowledge struct {
 	// saved language
 	anyHelp map[string]bool
 	langs   []string
-	// vocab holds each language's known words, for telling which language
-	// a message is written in
-	vocab map[string]map[string]bool
 	// wordLangs maps a word to the languages that know it, bit i for
 	// langs[i]: one lookup per word when telling languages apart
 	wordLangs map[string]uint64
@@ -59,7 +57,7 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 		Content: c, Texts: texts,
 		Index: map[string]*match.Index{}, Safety: map[string]*safety.Router{},
 		greetings: map[string]map[string]bool{}, help: map[string]map[string]bool{}, anyHelp: map[string]bool{},
-		vocab: map[string]map[string]bool{}, countries: map[string]string{}, wordLangs: map[string]uint64{},
+		countries: map[string]string{}, wordLangs: map[string]uint64{},
 	}
 	for _, code := range c.Helplines.Codes {
 		if code != content.International {
@@ -74,28 +72,48 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 		}
 	}
 	slices.Sort(k.langs[1:]) // English first, then by code
-	for _, code := range k.langs {
+	// each language's index, lexicon and vocabulary are independent: build
+	// them side by side (start-up time), then gather them in order
+	type built struct {
+		index  *match.Index
+		router *safety.Router
+		vocab  map[string]bool
+	}
+	combined, err := safety.New(allRules(c, k.langs))
+	if err != nil {
+		return nil, err
+	}
+	k.safety = combined
+	out := make([]built, len(k.langs))
+	var wg sync.WaitGroup
+	for i, code := range k.langs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l := c.Langs[code]
+			var docs []match.Doc
+			for _, id := range c.IDs {
+				e := l.Entries[id]
+				if e == nil {
+					continue
+				}
+				docs = append(docs, match.Doc{ID: id, Text: e.Title})
+				for _, p := range e.Phrasings {
+					docs = append(docs, match.Doc{ID: id, Text: p})
+				}
+			}
+			b := &out[i]
+			b.index = match.New(match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[code]}, docs)
+			b.router = combined.Only(code + "/")
+			b.vocab = vocabulary(l)
+		}()
+	}
+	wg.Wait()
+	for i, code := range k.langs {
 		l := c.Langs[code]
-		var docs []match.Doc
-		for _, id := range c.IDs {
-			e := l.Entries[id]
-			if e == nil {
-				continue
-			}
-			docs = append(docs, match.Doc{ID: id, Text: e.Title})
-			for _, p := range e.Phrasings {
-				docs = append(docs, match.Doc{ID: id, Text: p})
-			}
-		}
-		k.Index[code] = match.New(match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[code]}, docs)
-		r, err := safety.New(l.Rules)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		k.Safety[code] = r
-		k.vocab[code] = vocabulary(l)
-		for w := range k.vocab[code] {
-			k.wordLangs[w] |= 1 << uint(slices.Index(k.langs, code))
+		k.Index[code], k.Safety[code] = out[i].index, out[i].router
+		for w := range out[i].vocab {
+			k.wordLangs[w] |= 1 << uint(i)
 		}
 		k.greetings[code] = foldSet(l.Greetings)
 		k.help[code] = foldSet(l.Help)
@@ -105,13 +123,6 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 		if code != content.SourceLanguage && len(l.Rules) == 0 {
 			errs = append(errs, &content.Error{File: code + "/safety.txt", Line: 1, Msg: "every language needs its safety lexicon"})
 		}
-	}
-	var all []content.Rule
-	for _, code := range k.langs {
-		all = append(all, c.Langs[code].Rules...)
-	}
-	if k.safety, err = safety.New(all); err != nil {
-		errs = append(errs, err)
 	}
 	if len(c.Langs[content.SourceLanguage].Rules) == 0 {
 		errs = append(errs, &content.Error{File: "en/safety.txt", Line: 1, Msg: "the English safety lexicon is missing"})
@@ -130,6 +141,15 @@ func foldSet(items []string) map[string]bool {
 		}
 	}
 	return m
+}
+
+// allRules lists every language's safety rules, English first.
+func allRules(c *content.Content, langs []string) []content.Rule {
+	var all []content.Rule
+	for _, code := range langs {
+		all = append(all, c.Langs[code].Rules...)
+	}
+	return all
 }
 
 // MustLoad is Load for tests and for the embedded content, which CI checks.

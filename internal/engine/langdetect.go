@@ -62,7 +62,7 @@ func (k *Knowledge) detect(text string, words []string, current string) string {
 	}
 	for _, s := range scripts {
 		if letters > 0 && counts[s.lang]*2 > letters {
-			if s.lang != current && k.vocab[s.lang] != nil {
+			if s.lang != current && k.Index[s.lang] != nil {
 				return s.lang
 			}
 			return ""

@@ -47,6 +47,66 @@ func init() {
 
 // Fold returns s folded for matching, with single spaces between words.
 func Fold(s string) string {
+	if ascii(s) {
+		return foldASCII(s)
+	}
+	return foldUnicode(s)
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// foldASCII is Fold for the common case of plain ASCII text, byte by byte.
+func foldASCII(s string) string {
+	b := make([]byte, 0, len(s))
+	space := true
+	var last byte
+	run := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == last {
+			run++
+		} else {
+			last, run = c, 1
+		}
+		switch {
+		case c == '\'' || c == '`':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+			fallthrough
+		case 'a' <= c && c <= 'z':
+			if run >= 3 { // "hellooo": a letter typed three or more times counts once
+				if run == 3 {
+					b = b[:len(b)-1]
+				}
+				continue
+			}
+			b = append(b, c)
+			space = false
+		case '0' <= c && c <= '9':
+			b = append(b, c)
+			space = false
+		default:
+			if !space {
+				b = append(b, ' ')
+				space = true
+			}
+		}
+	}
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
+}
+
+func foldUnicode(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true

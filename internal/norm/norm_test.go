@@ -19,3 +19,15 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+// The ASCII fast path folds exactly as the general one does.
+func TestFoldASCIIAgreesWithUnicode(t *testing.T) {
+	for _, s := range []string{
+		"Don't SEND it!!", "hellooo  hiii", "HHHello", "wat is sextorsion??", "1000000 kms", "  a  b  ", "it's `x` 'y'",
+		"pls help!!! he is outside my house rn", "a--b__c", "", "!!!", "aaa", "Zz9", "grooming?",
+	} {
+		if a, u := foldASCII(s), foldUnicode(s); a != u {
+			t.Errorf("foldASCII(%q) = %q, foldUnicode = %q", s, a, u)
+		}
+	}
+}

@@ -87,22 +87,39 @@ func New(rules []content.Rule) (*Router, error) {
 		if err != nil {
 			return nil, &content.Error{File: rule.File, Line: rule.Line, Msg: err.Error()}
 		}
-		i := len(r.rules)
 		section := slices.Index(sections, rule.Section)
 		if section < 0 {
 			return nil, &content.Error{File: rule.File, Line: rule.Line, Msg: fmt.Sprintf("unknown section %q", rule.Section)}
 		}
-		r.rules = append(r.rules, compiled{rule: rule, section: section, items: items})
-		for _, alt := range items[0].alts {
-			if w := alt[0]; w.prefix {
-				r.byPrefix[w.text] = append(r.byPrefix[w.text], i)
-				r.longestPrefix = max(r.longestPrefix, len(w.text))
-			} else {
-				r.byFirst[w.text] = append(r.byFirst[w.text], i)
-			}
-		}
+		r.add(compiled{rule: rule, section: section, items: items})
 	}
 	return r, nil
+}
+
+// Only returns a router over the rules whose file starts with prefix (one
+// language's, "sw/"), sharing their compiled patterns.
+func (r *Router) Only(prefix string) *Router {
+	o := &Router{byFirst: map[string][]int{}, byPrefix: map[string][]int{}}
+	for _, c := range r.rules {
+		if strings.HasPrefix(c.rule.File, prefix) {
+			o.add(c)
+		}
+	}
+	return o
+}
+
+// add indexes a compiled rule by the words its pattern can start with.
+func (r *Router) add(c compiled) {
+	i := len(r.rules)
+	r.rules = append(r.rules, c)
+	for _, alt := range c.items[0].alts {
+		if w := alt[0]; w.prefix {
+			r.byPrefix[w.text] = append(r.byPrefix[w.text], i)
+			r.longestPrefix = max(r.longestPrefix, len(w.text))
+		} else {
+			r.byFirst[w.text] = append(r.byFirst[w.text], i)
+		}
+	}
 }
 
 // Check classifies a message.
