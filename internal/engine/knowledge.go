@@ -103,9 +103,15 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 				}
 			}
 			b := &out[i]
-			b.index = match.New(match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[code]}, docs)
+			b.vocab = map[string]bool{}
+			for _, w := range slices.Concat(l.Greetings, l.Help) {
+				for _, f := range norm.Words(w) {
+					b.vocab[f] = true
+				}
+			}
+			see := func(w string) { b.vocab[w] = true } // the words this language's people type
+			b.index = match.New(match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[code], Seen: see}, docs)
 			b.router = combined.Only(code + "/")
-			b.vocab = vocabulary(l)
 		}()
 	}
 	wg.Wait()

@@ -2,9 +2,6 @@ package engine
 
 import (
 	"unicode"
-
-	"github.com/salama-safety/salama/internal/content"
-	"github.com/salama-safety/salama/internal/norm"
 )
 
 // scripts maps a writing system to the supported language that uses it.
@@ -13,32 +10,6 @@ var scripts = []struct {
 	lang  string
 }{
 	{unicode.Arabic, "ar"}, {unicode.Ethiopic, "am"}, {unicode.Devanagari, "hi"}, {unicode.Bengali, "bn"},
-}
-
-// vocabulary collects the folded words a language's content uses.
-func vocabulary(l *content.Lang) map[string]bool {
-	v := map[string]bool{}
-	add := func(s string) {
-		for _, w := range norm.Words(s) {
-			v[w] = true
-		}
-	}
-	for _, e := range l.Entries {
-		add(e.Title)
-		for _, p := range e.Phrasings {
-			add(p)
-		}
-	}
-	for _, list := range [][]string{l.Greetings, l.Help, l.Stopwords} {
-		for _, s := range list {
-			add(s)
-		}
-	}
-	for from, to := range l.Synonyms {
-		add(from)
-		add(to)
-	}
-	return v
 }
 
 // detect returns the supported language a message is clearly written in

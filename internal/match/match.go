@@ -47,6 +47,9 @@ type Lang struct {
 	Synonyms map[string]string
 	// Stem reduces a folded word to its stem; nil keeps words whole.
 	Stem func(string) string
+	// Seen, when set, is told every folded word of the documents, stop
+	// words and synonyms as the index is built (the language's vocabulary).
+	Seen func(word string)
 }
 
 // Result is an entry and its score.
@@ -90,10 +93,14 @@ func New(lang Lang, docs []Doc) *Index {
 	ix := &Index{lang: lang, stop: map[string]bool{}, syn: map[string][]synonym{}, terms: map[string]int32{}, deletes: map[string][]int32{}}
 	ix.scratch.New = func() any { return new(scratch) }
 	for _, w := range lang.Stopwords {
-		ix.stop[norm.Fold(w)] = true
+		f := norm.Fold(w)
+		ix.stop[f] = true
+		seen(lang.Seen, f)
 	}
 	for from, to := range lang.Synonyms {
 		s := synonym{words: norm.Words(from), head: norm.Words(to)}
+		seen(lang.Seen, s.words...)
+		seen(lang.Seen, s.head...)
 		if len(s.words) > 0 {
 			ix.syn[s.words[0]] = append(ix.syn[s.words[0]], s)
 		}
@@ -113,7 +120,9 @@ func New(lang Lang, docs []Doc) *Index {
 			entrySets = append(entrySets, map[int32]bool{})
 		}
 		ix.docEntry = append(ix.docEntry, e)
-		for _, t := range withBigrams(ix.analyse(doc.Text)) {
+		words := norm.Words(doc.Text)
+		seen(lang.Seen, words...)
+		for _, t := range withBigrams(ix.analyseWords(words)) {
 			id, ok := ix.terms[t]
 			if !ok {
 				id = int32(len(ix.terms))
@@ -168,6 +177,14 @@ func New(lang Lang, docs []Doc) *Index {
 		}
 	}
 	return ix
+}
+
+func seen(f func(string), words ...string) {
+	if f != nil {
+		for _, w := range words {
+			f(w)
+		}
+	}
 }
 
 // analyse turns text into stems: folded, synonyms applied, stop words
