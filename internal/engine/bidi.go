@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/salama-safety/salama/internal/chat"
@@ -10,10 +9,15 @@ import (
 // rtl lists the supported languages written right to left.
 var rtl = map[string]bool{"ar": true}
 
-// ltrRun is a stretch of left-to-right text inside right-to-left text: a
+// An LTR run is a stretch of left-to-right text inside right-to-left text: a
 // link, a phone number, a Latin-script name, with the spaces and signs
-// between its parts ("Childline Kenya: 116 (24/7)").
-var ltrRun = regexp.MustCompile(`[A-Za-z0-9+][A-Za-z0-9+\-./:_%?=&@#(),' ]*[A-Za-z0-9/)]|[A-Za-z0-9]`)
+// between its parts ("Childline Kenya: 116 (24/7)"). It starts with a
+// letter, a digit or "+", and ends with a letter, a digit, "/" or ")".
+func alnum(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' }
+
+func runStart(b byte) bool { return alnum(b) || b == '+' }
+func runEnd(b byte) bool   { return alnum(b) || b == '/' || b == ')' }
+func runBody(b byte) bool  { return runStart(b) || strings.IndexByte("-./:_%?=&@#(),' ", b) >= 0 }
 
 const (
 	lri = "\u2066" // LEFT-TO-RIGHT ISOLATE
@@ -29,12 +33,35 @@ const (
 // the apps' link detection, which stops at white space, never takes the
 // invisible marks into the address.
 func isolateLTR(s string) string {
-	return ltrRun.ReplaceAllStringFunc(s, func(run string) string {
-		if strings.Contains(run, "://") || strings.Contains(run, "www.") {
-			return lri + " " + run + " " + pdi
+	var b strings.Builder
+	b.Grow(len(s) + 32)
+	for i := 0; i < len(s); {
+		if !runStart(s[i]) {
+			b.WriteByte(s[i])
+			i++
+			continue
 		}
-		return lri + run + pdi
-	})
+		j, end := i, i
+		for j < len(s) && runBody(s[j]) {
+			if runEnd(s[j]) {
+				end = j + 1
+			}
+			j++
+		}
+		if end == i { // a lone "+" is punctuation
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		run := s[i:end]
+		if strings.Contains(run, "://") || strings.Contains(run, "www.") {
+			b.WriteString(lri + " " + run + " " + pdi)
+		} else {
+			b.WriteString(lri + run + pdi)
+		}
+		i = end
+	}
+	return b.String()
 }
 
 // bidi prepares a reply in a right-to-left language.

@@ -15,3 +15,16 @@ func TestIsolateLTR(t *testing.T) {
 		}
 	}
 }
+
+func TestIsolateLTREdges(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"+", "+"},
+		{"a", "\u2066a\u2069"},
+		{"(116)", "(\u2066116)\u2069"},
+		{"اتصل: +254 712 345 678.", "اتصل: \u2066+254 712 345 678\u2069."},
+	} {
+		if got := isolateLTR(tc.in); got != tc.want {
+			t.Errorf("isolateLTR(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
