@@ -44,9 +44,13 @@ func TestFilesSurviveGoI18nLoader(t *testing.T) {
 				}
 				continue
 			}
+			own := goi18n.NewLocalizer(bundle, lang) // no English to fall back on
 			for _, n := range []int{0, 1, 2, 3, 5, 11, 100, 1000000} {
 				if s := b.N(lang, id, n, map[string]any{"Count": n}); strings.TrimSpace(s) == "" || !strings.Contains(s, fmt.Sprint(n)) {
 					t.Errorf("%s: %q renders %q for %d", lang, id, s, n)
+				}
+				if _, err := own.Localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: map[string]any{"Count": n}}); err != nil && lang != "en" {
+					t.Errorf("%s: %q has no plural form for %d: %v", lang, id, n, err)
 				}
 			}
 		}

@@ -187,12 +187,8 @@ func seen(f func(string), words ...string) {
 	}
 }
 
-// analyse turns text into stems: folded, synonyms applied, stop words
-// dropped, stemmed.
-func (ix *Index) analyse(text string) []string {
-	return ix.analyseWords(norm.Words(text))
-}
-
+// analyseWords turns folded words into stems: synonyms applied, stop
+// words dropped, stemmed.
 func (ix *Index) analyseWords(words []string) []string {
 	out := make([]string, 0, len(words))
 	for i := 0; i < len(words); i++ {

@@ -138,17 +138,29 @@ func forms(m *i18n.Message) map[plural.Form]string {
 
 var formNames = map[plural.Form]string{plural.Zero: "zero", plural.One: "one", plural.Two: "two", plural.Few: "few", plural.Many: "many", plural.Other: "other"}
 
-// NeededForms lists the CLDR cardinal plural forms of a language, found by
-// asking the CLDR rules about a spread of numbers.
+// NeededForms lists the plural forms go-i18n asks of a language: its CLDR
+// cardinal rules, as go-i18n itself applies them (French, Spanish and
+// Portuguese need "many" for a million, Arabic all six). It is found by
+// asking go-i18n to pick among forms for a spread of numbers, so it can
+// never disagree with what Localize will need.
 func NeededForms(lang string) []plural.Form {
 	tag := language.Make(lang)
-	seen := map[plural.Form]bool{}
+	b := i18n.NewBundle(tag)
+	_ = b.AddMessages(tag, &i18n.Message{ID: "probe", Zero: "zero", One: "one", Two: "two", Few: "few", Many: "many", Other: "other"})
+	loc := i18n.NewLocalizer(b, lang)
+	seen := map[string]bool{}
+	counts := []any{"0.5", "1.5", "2.5", "1.0"}
 	for _, i := range []int{0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 15, 19, 20, 21, 22, 25, 100, 101, 102, 103, 111, 1000, 1000000, 2000000} {
-		seen[plural.Cardinal.MatchPlural(tag, i, 0, 0, 0, 0)] = true
+		counts = append(counts, i)
+	}
+	for _, n := range counts {
+		if s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: "probe", PluralCount: n}); err == nil {
+			seen[s] = true
+		}
 	}
 	var out []plural.Form
 	for f := plural.Other; f <= plural.Many; f++ {
-		if seen[f] {
+		if seen[formNames[f]] {
 			out = append(out, f)
 		}
 	}
@@ -296,7 +308,7 @@ func checkMessages(lang string, localesFS fs.FS, dir string, source map[string]m
 		want := placeholders(src.Other)
 		for form, text := range forms(m.Message) {
 			if got := placeholders(text); !slices.Equal(got, want) {
-				add(Finding{File: file, Line: m.line, Msg: fmt.Sprintf("%q (%s) has placeholders %v; the English has %v", id, formNames[form], got, want), Error: true})
+				add(Finding{File: file, Line: m.line, Msg: fmt.Sprintf("%q has placeholders %v in %s; the English has %v", id, got, formNames[form], want), Error: true})
 			}
 		}
 		if src.One != "" { // a plural message: every CLDR form of the language
