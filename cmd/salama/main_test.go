@@ -209,3 +209,21 @@ func TestReloadKeepsLastGoodContent(t *testing.T) {
 		t.Error("a good edit was not swapped in")
 	}
 }
+
+func TestChatInSwahili(t *testing.T) {
+	k, err := (&contentFlags{}).load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := run(t, "nimetumiwa picha za uchi na mtu ananitishia\n", "chat", "--lang", "sw", "--data", t.TempDir())
+	if code != 0 {
+		t.Fatalf("chat --lang sw: %s", stderr)
+	}
+	welcome := strings.SplitN(k.Texts.T("sw", "welcome", nil), "\n", 2)[0]
+	if !strings.Contains(out, welcome) {
+		t.Errorf("chat --lang sw does not welcome in Swahili (%q):\n%s", welcome, out)
+	}
+	if !strings.Contains(out, k.Texts.T("sw", "helpful_question", nil)) {
+		t.Errorf("the Swahili question was not answered in Swahili:\n%s", out)
+	}
+}
