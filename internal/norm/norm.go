@@ -66,15 +66,9 @@ func ascii(s string) bool {
 func foldASCII(s string) string {
 	b := make([]byte, 0, len(s))
 	space := true
-	var last byte
-	run := 0
+	run := 0 // how many times the last letter of b was typed in a row
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c == last {
-			run++
-		} else {
-			last, run = c, 1
-		}
 		switch {
 		case c == '\'' || c == '`':
 			continue
@@ -82,22 +76,17 @@ func foldASCII(s string) string {
 			c += 'a' - 'A'
 			fallthrough
 		case 'a' <= c && c <= 'z':
-			if run >= 3 { // "hellooo": a letter typed three or more times counts once
-				if run == 3 {
-					b = b[:len(b)-1]
-				}
-				continue
-			}
-			b = append(b, c)
+			b, run = appendLetter(b, c, run)
 			space = false
 		case '0' <= c && c <= '9':
-			b = append(b, c)
+			b, run = append(b, c), 0
 			space = false
 		default:
 			if !space {
 				b = append(b, ' ')
 				space = true
 			}
+			run = 0
 		}
 	}
 	for len(b) > 0 && b[len(b)-1] == ' ' {
@@ -106,28 +95,46 @@ func foldASCII(s string) string {
 	return string(b)
 }
 
+// appendLetter appends an ASCII letter, already lower-cased, unless it is
+// the third or later of a run ("hellooo", "diEee"): such a run counts once.
+// Runs are counted on what is written, after case folding, so that folding
+// folded text changes nothing.
+func appendLetter(b []byte, c byte, run int) ([]byte, int) {
+	if run == 0 || b[len(b)-1] != c {
+		return append(b, c), 1
+	}
+	run++
+	switch {
+	case run == 2:
+		return append(b, c), run
+	case run == 3:
+		return b[:len(b)-1], run // "ooo": drop the second o, keep the first
+	}
+	return b, run
+}
+
 func foldUnicode(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]rune, 0, len(s))
 	space := true
-	var last rune
-	run := 0
+	run := 0 // how many times the last letter of b was typed in a row
+	add := func(r rune) {
+		if !unicode.IsLetter(r) {
+			b, run = append(b, r), 0
+			return
+		}
+		if run == 0 || b[len(b)-1] != r {
+			b, run = append(b, r), 1
+			return
+		}
+		run++
+		switch {
+		case run == 2:
+			b = append(b, r)
+		case run == 3:
+			b = b[:len(b)-1]
+		}
+	}
 	for _, r := range s {
-		// "hellooo", "pleeease": a letter typed three or more times counts once
-		if r == last {
-			run++
-		} else {
-			last, run = r, 1
-		}
-		if run >= 3 && unicode.IsLetter(r) {
-			if run == 3 {
-				str := b.String()
-				_, size := utf8.DecodeLastRuneInString(str)
-				b.Reset()
-				b.WriteString(str[:len(str)-size])
-			}
-			continue
-		}
 		switch {
 		case r == '\'' || r == '’' || r == '‘' || r == 'ʼ' || r == '`':
 			continue // don't → dont
@@ -138,21 +145,26 @@ func foldUnicode(s string) string {
 		}
 		r = unicode.ToLower(r)
 		if m, ok := latin[r]; ok {
-			b.WriteString(m)
+			for _, mr := range m {
+				add(mr)
+			}
 			space = false
 			continue
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) {
-			b.WriteRune(r)
+			add(r)
 			space = false
 			continue
 		}
 		if !space {
-			b.WriteByte(' ')
+			b, run = append(b, ' '), 0
 			space = true
 		}
 	}
-	return strings.TrimRight(b.String(), " ")
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
 }
 
 // Words returns the folded words of s.

@@ -31,3 +31,44 @@ func TestFoldASCIIAgreesWithUnicode(t *testing.T) {
 		}
 	}
 }
+
+// A run of a letter counts once whatever its case: "diEee" folds as "dieee"
+// does, so a capital in the middle of a word cannot hide it from the safety
+// check.
+func TestFoldRunsAfterCase(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"I want to diEee", "i want to die"},
+		{"myselFff", "myself"},
+		{"KILL MYSELFFF", "kill myself"},
+		{"HeLlo", "hello"},
+		{"SOOOoo sad", "so sad"},
+		{"ee'e", "e"},
+		{"ÉÉé", "e"},
+		{"Straße", "strasse"},
+		{"ßs", "s"},
+		{"a\u200ba\u200ba", "a"},
+	} {
+		if got := Fold(tc.in); got != tc.want {
+			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// FuzzFold checks that folding never panics, that folding folded text
+// changes nothing, and that the ASCII fast path agrees with the general one.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"Don't SEND it!!", "hellooo", "diEee", "ee'e", "أنا خائفة", "मुझे मदद", "Ƙofa", "ßs", "\u09df", "a\u200ba"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		once := Fold(s)
+		if twice := Fold(once); twice != once {
+			t.Errorf("Fold(Fold(%q)) = %q, want %q", s, twice, once)
+		}
+		if ascii(s) {
+			if u := foldUnicode(s); u != once {
+				t.Errorf("foldASCII(%q) = %q, foldUnicode = %q", s, once, u)
+			}
+		}
+	})
+}
