@@ -117,6 +117,9 @@ type Reply struct {
 	// FAQID is the entry answered, or the entry most related to an urgent
 	// reply; empty when no entry applies.
 	FAQID string
+	// Category is the danger and harm taxonomy category (CATALOGUE.md) of
+	// an urgent, deterrence or prevention reply; empty otherwise.
+	Category string
 	// Candidates are the entry ids offered by a clarify reply.
 	Candidates []string
 	// Score is the matcher's confidence in FAQID, from 0 to 1.

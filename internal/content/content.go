@@ -29,6 +29,7 @@ const (
 	HelplineHolder  = "{helpline}"
 	languageFile    = "language.txt"
 	safetyFile      = "safety.txt"
+	examplesFile    = "safety-examples.txt"
 	helplinesFolder = "helplines"
 )
 
@@ -93,7 +94,10 @@ func (c *Content) Reviewed(e *Entry) bool {
 // Rule is one line of a safety lexicon section: a pattern and, for urgent
 // rules, the entry offered with the help.
 type Rule struct {
-	Section string
+	// Category is the taxonomy category the rule detects, or HelpSeeking.
+	Category string
+	// Lang is the language whose lexicon holds the rule.
+	Lang    string
 	Pattern string
 	Related string
 	File    string
@@ -110,6 +114,8 @@ type Lang struct {
 	// Synonyms maps a word or phrase to the word it is read as.
 	Synonyms map[string]string
 	Rules    []Rule
+	// Examples are the labelled safety examples the scorer learns from.
+	Examples []Example
 }
 
 // Content is the whole content folder, validated.
@@ -185,6 +191,11 @@ func Load(fsys fs.FS) (*Content, error) {
 				errs = append(errs, &Error{File: r.File, Line: r.Line, Msg: fmt.Sprintf("%q after => is not an entry id", r.Related)})
 			}
 		}
+		for _, ex := range l.Examples {
+			if ex.Related != "" && en.Entries[ex.Related] == nil {
+				errs = append(errs, &Error{File: ex.File, Line: ex.Line, Msg: fmt.Sprintf("%q is not an entry id", ex.Related)})
+			}
+		}
 	}
 	dir, herrs := loadHelplines(fsys)
 	errs = append(errs, herrs...)
@@ -221,7 +232,14 @@ func loadLang(fsys fs.FS, code string, source bool) (*Lang, []error) {
 			if err != nil {
 				errs = append(errs, err)
 			}
+			for i := range rules {
+				rules[i].Lang = code
+			}
 			l.Rules = rules
+		case examplesFile:
+			examples, eerrs := parseExamples(file, data)
+			errs = append(errs, eerrs...)
+			l.Examples = examples
 		default:
 			parse := parseEntry
 			if !source {

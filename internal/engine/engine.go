@@ -255,10 +255,16 @@ func (c *conv) respond() chat.Reply {
 	if m.Payload != "" {
 		return c.payload(m.Payload)
 	}
+	text := strings.TrimSpace(m.Text)
 	if m.Media != chat.MediaNone {
+		// a caption is read like a message, and safety comes first
+		if text != "" && !strings.HasPrefix(text, "/") {
+			if r, ok := c.safetyReply(norm.Words(text), text); ok {
+				return r
+			}
+		}
 		return c.media()
 	}
-	text := strings.TrimSpace(m.Text)
 	if strings.HasPrefix(text, "/") {
 		return c.command(text)
 	}
@@ -270,25 +276,8 @@ func (c *conv) text(text string) chat.Reply {
 		return c.greeting()
 	}
 	words := norm.Words(text) // folded once, for every check below
-	detected := c.k.detect(text, words, c.lang)
-	if detected != "" {
-		c.lang = detected // answer in the language the message is written in
-	}
-	v := c.k.safety.CheckWords(words)
-	if v.Verdict == safety.Urgent {
-		if own := c.k.Safety[c.lang].CheckWords(words); own.Verdict == safety.Urgent {
-			v = own // the user's own language's rule, and the entry it names
-		} else if l, _, _ := strings.Cut(v.Rule.File, "/"); detected == "" && l != content.SourceLanguage {
-			c.lang = l // too short to tell the language, but its words did
-		}
-	}
-	switch v.Verdict {
-	case safety.Urgent:
-		return c.urgent(v.Related)
-	case safety.Deterrence:
-		return c.deterrence()
-	case safety.OwnThoughts:
-		return c.answer("prevention.own-thoughts", 1)
+	if r, ok := c.safetyReply(words, text); ok {
+		return r
 	}
 	folded := strings.Join(words, " ")
 	if c.k.anyHelp[folded] {
@@ -311,6 +300,35 @@ func (c *conv) text(text string) chat.Reply {
 		_ = c.e.opts.Gaps.AddGap(c.ctx, chat.Gap{Day: c.e.today().Format(time.DateOnly), Lang: c.lang, Text: scrub.Text(text)})
 	}
 	return r
+}
+
+// safetyReply runs the safety check (package safety) on a message's folded
+// words; ok is false when the message goes on to the FAQ. It also settles
+// the language of the reply: the language the message is written in.
+func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
+	detected := c.k.detect(text, words, c.lang)
+	if detected != "" {
+		c.lang = detected // answer in the language the message is written in
+	}
+	v := c.k.Safety.CheckWords(words, c.lang)
+	if l := v.Lang(); v.Verdict == safety.Urgent && detected == "" && l != "" && l != content.SourceLanguage {
+		c.lang = l // too short to tell the language, but its words did
+	}
+	var r chat.Reply
+	switch v.Verdict {
+	case safety.Urgent:
+		r = c.urgent(v.Related)
+	case safety.Deterrence:
+		r = c.deterrence()
+	case safety.Mixed:
+		r = c.mixed()
+	case safety.OwnThoughts:
+		r = c.answer("prevention.own-thoughts", 1)
+	default:
+		return chat.Reply{}, false
+	}
+	r.Category = v.Category
+	return r, true
 }
 
 // Decide turns ranked results into an answer, a clarify or a fallback.

@@ -139,15 +139,43 @@ func (c *conv) urgent(related string) chat.Reply {
 func (c *conv) deterrence() chat.Reply {
 	var b strings.Builder
 	b.WriteString(c.t("deterrence") + "\n")
+	for _, s := range c.preventionServices() {
+		b.WriteString(c.serviceLine(s))
+	}
+	return chat.Reply{Kind: chat.KindDeterrence, Text: strings.TrimRight(b.String(), "\n")}
+}
+
+// preventionServices are the confidential services for people worried
+// about their own thoughts: the country's, then the international ones.
+func (c *conv) preventionServices() []content.Service {
 	dir := c.k.Content.Helplines
 	services := dir.Country(c.country).ServicesOf("prevention")
 	if c.country != content.International {
 		services = append(services, dir.Country(content.International).ServicesOf("prevention")...)
 	}
-	for _, s := range services {
+	return services
+}
+
+// mixed answers a message with signals of both seeking abuse material and
+// asking for help (a victim or a witness may be using an offender's words):
+// no FAQ content, and words for both readers, never a rebuke.
+func (c *conv) mixed() chat.Reply {
+	var b strings.Builder
+	b.WriteString(c.t("deterrence_mixed") + "\n")
+	dir := c.k.Content.Helplines
+	report := dir.Country(c.country).ServicesOf("report-hotline")
+	if len(report) == 0 {
+		report = dir.Country(content.International).ServicesOf("report-hotline")
+	}
+	for _, s := range report {
 		b.WriteString(c.serviceLine(s))
 	}
-	return chat.Reply{Kind: chat.KindDeterrence, Text: strings.TrimRight(b.String(), "\n")}
+	b.WriteString("\n" + c.t("deterrence_mixed_help") + "\n")
+	for _, s := range c.preventionServices() {
+		b.WriteString(c.serviceLine(s))
+	}
+	return chat.Reply{Kind: chat.KindDeterrence, Private: true, Text: strings.TrimRight(b.String(), "\n"),
+		Choices: []chat.Choice{c.helplinesButton()}}
 }
 
 // media answers a file the bot will not open.

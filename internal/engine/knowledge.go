@@ -20,11 +20,10 @@ type Knowledge struct {
 	Content *content.Content
 	Texts   *i18n.Bundle
 	Index   map[string]*match.Index
-	Safety  map[string]*safety.Router
-	// safety holds every language's rules together: danger written in any
-	// supported language is caught whatever the user's language, and a
-	// help-seeking word in any language stops a deterrence reply.
-	safety *safety.Router
+	// Safety holds every language's rules and the scorer trained on every
+	// language's examples: danger written in any supported language is
+	// caught whatever the user's language.
+	Safety *safety.Router
 	// per language, folded greeting and help phrases
 	greetings map[string]map[string]bool
 	help      map[string]map[string]bool
@@ -55,7 +54,7 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 	}
 	k := &Knowledge{
 		Content: c, Texts: texts,
-		Index: map[string]*match.Index{}, Safety: map[string]*safety.Router{},
+		Index: map[string]*match.Index{},
 		greetings: map[string]map[string]bool{}, help: map[string]map[string]bool{}, anyHelp: map[string]bool{},
 		countries: map[string]string{}, wordLangs: map[string]uint64{},
 	}
@@ -75,17 +74,17 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 	// each language's index, lexicon and vocabulary are independent: build
 	// them side by side (start-up time), then gather them in order
 	type built struct {
-		index  *match.Index
-		router *safety.Router
-		vocab  map[string]bool
+		index *match.Index
+		vocab map[string]bool
 	}
-	combined, err := safety.New(allRules(c, k.langs))
+	rules, err := safety.CompileRules(allRules(c, k.langs))
 	if err != nil {
 		return nil, err
 	}
-	k.safety = combined
-	out := make([]built, len(k.langs))
 	var wg sync.WaitGroup
+	var scorer *safety.Scorer
+	wg.Go(func() { scorer = safety.Train(allExamples(c, k.langs)) }) // the longest job: start it first
+	out := make([]built, len(k.langs))
 	for i, code := range k.langs {
 		wg.Add(1)
 		go func() {
@@ -111,13 +110,13 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 			}
 			see := func(w string) { b.vocab[w] = true } // the words this language's people type
 			b.index = match.New(match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[code], Seen: see}, docs)
-			b.router = combined.Only(code + "/")
 		}()
 	}
 	wg.Wait()
+	k.Safety = safety.NewRouter(rules, scorer, safety.DefaultThresholds)
 	for i, code := range k.langs {
 		l := c.Langs[code]
-		k.Index[code], k.Safety[code] = out[i].index, out[i].router
+		k.Index[code] = out[i].index
 		for w := range out[i].vocab {
 			k.wordLangs[w] |= 1 << uint(i)
 		}
@@ -128,6 +127,9 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 		}
 		if code != content.SourceLanguage && len(l.Rules) == 0 {
 			errs = append(errs, &content.Error{File: code + "/safety.txt", Line: 1, Msg: "every language needs its safety lexicon"})
+		}
+		if len(l.Examples) == 0 {
+			errs = append(errs, &content.Error{File: code + "/safety-examples.txt", Line: 1, Msg: "every language needs its labelled safety examples"})
 		}
 	}
 	if len(c.Langs[content.SourceLanguage].Rules) == 0 {
@@ -154,6 +156,15 @@ func allRules(c *content.Content, langs []string) []content.Rule {
 	var all []content.Rule
 	for _, code := range langs {
 		all = append(all, c.Langs[code].Rules...)
+	}
+	return all
+}
+
+// allExamples lists every language's labelled safety examples.
+func allExamples(c *content.Content, langs []string) []content.Example {
+	var all []content.Example
+	for _, code := range langs {
+		all = append(all, c.Langs[code].Examples...)
 	}
 	return all
 }

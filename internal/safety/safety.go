@@ -2,20 +2,32 @@
 // that someone may be in danger now (urgent), seeks abuse material or access
 // to children (deterrence), or asks for help with one's own thoughts.
 //
-// The rules are the lexicons in faq/<lang>/safety.txt (format in
-// faq/README.md), compiled here into word patterns over folded text. The
-// order of the checks is the safeguarding policy:
+// # Two layers
 //
-//  1. urgent rules: danger wins over everything else;
-//  2. own-thoughts rules: someone asking for help is not rebuked;
-//  3. deterrence rules, unless a not-deterrence rule matches: a victim, a
-//     witness or a reporter using the same words is help-seeking.
+// The rules are the lexicons in faq/<lang>/safety.txt (format in
+// faq/README.md), compiled here into word patterns over folded text: precise
+// and explainable, each naming its taxonomy category. The scorer is a linear
+// model over word and character n-grams (package learn), trained when the
+// content loads from the labelled examples in
+// faq/<lang>/safety-examples.txt: it carries what the rules cannot list, the
+// many ways people word the same danger in twelve languages. The policy
+// (docs/SAFETY.md) combines them so that it fails safe:
+//
+//  1. urgent when an urgent rule matches or the scorer gives danger a
+//     probability of at least [Thresholds].Urgent: doubt about danger is
+//     treated as danger;
+//  2. a deterrence signal (a deterrence rule, or the scorer) together with a
+//     help-seeking signal (a help-seeking phrase of the message's language,
+//     or the scorer's victim-or-witness class) gives [Mixed]: no FAQ content,
+//     words for both readers, never a rebuke;
+//  3. deterrence alone gives [Deterrence];
+//  4. the prevention answer ([OwnThoughts]) only when an own-thoughts rule
+//     matches or the scorer is sure the writer speaks of their own interest,
+//     and nothing suggests a victim.
 package safety
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/salama-safety/salama/internal/content"
 	"github.com/salama-safety/salama/internal/norm"
@@ -29,264 +41,190 @@ const (
 	None Verdict = iota
 	Urgent
 	Deterrence
+	// Mixed is a deterrence signal with a help-seeking one: a victim or
+	// witness may be using an offender's words.
+	Mixed
 	OwnThoughts
 )
 
 func (v Verdict) String() string {
-	return [...]string{"none", "urgent", "deterrence", "own-thoughts"}[v]
+	return [...]string{"none", "urgent", "deterrence", "mixed", "own-thoughts"}[v]
 }
 
-// maxGap is how many words `*` may skip.
-const maxGap = 6
+// Thresholds are the scorer probabilities at which the policy acts. They
+// are policy, fixed in code and documented in docs/SAFETY.md; they are not
+// tuned per fold of the cross-validation.
+type Thresholds struct {
+	// Urgent: a danger probability at least this makes the reply urgent.
+	Urgent float64
+	// Deterrence: a deterrence probability at least this is a deterrence
+	// signal.
+	Deterrence float64
+	// Victim: a victim-or-witness probability at least this is a
+	// help-seeking signal.
+	Victim float64
+	// OwnThoughts: an own-thoughts probability at least this (and above the
+	// victim-or-witness one) gives the prevention answer.
+	OwnThoughts float64
+}
 
-// Result is a verdict and the rule that gave it.
+// DefaultThresholds are the policy's thresholds (docs/SAFETY.md).
+var DefaultThresholds = Thresholds{Urgent: 0.35, Deterrence: 0.4, Victim: 0.25, OwnThoughts: 0.5}
+
+// Result is a verdict and what gave it.
 type Result struct {
 	Verdict Verdict
-	// Related is the entry an urgent rule names, if any.
+	// Category is the taxonomy category behind the verdict (empty for None).
+	Category string
+	// Related is the entry offered with an urgent reply.
 	Related string
-	Rule    content.Rule
+	// Rule is the rule that gave the verdict; nil when the scorer did.
+	Rule *content.Rule
+	// Scores are the scorer's probabilities (zero without a scorer).
+	Scores Scores
 }
 
-// Router checks messages against the rules of several languages. It is
-// immutable and safe for concurrent use.
+// Lang is the language of the rule that gave the verdict, or "".
+func (r Result) Lang() string {
+	if r.Rule == nil {
+		return ""
+	}
+	return r.Rule.Lang
+}
+
+// Router checks messages against the rules of every language and the
+// scorer. It is immutable and safe for concurrent use.
 type Router struct {
-	rules []compiled
-	// byFirst indexes rules by the words their patterns can start with, and
-	// byPrefix by the prefixes ("nud*"), so that a message is tried only
-	// against rules whose first word it contains: with twelve languages'
-	// lexicons this is what keeps the check fast.
-	byFirst  map[string][]int
-	byPrefix map[string][]int
-	// longestPrefix bounds the prefixes of a word worth looking up
-	longestPrefix int
+	rules      *Rules
+	scorer     *Scorer
+	thresholds Thresholds
 }
 
-type compiled struct {
-	rule    content.Rule
-	section int // index in sections
-	items   []item
-}
-
-// item is one position of a pattern: alternatives, each a word sequence; gap
-// means "up to maxGap words may come before this item".
-type item struct {
-	alts [][]word
-	gap  bool
-}
-
-type word struct {
-	text   string
-	prefix bool
-}
-
-// New compiles rules. A pattern that cannot be read is an *content.Error.
-func New(rules []content.Rule) (*Router, error) {
-	r := &Router{byFirst: map[string][]int{}, byPrefix: map[string][]int{}}
-	for _, rule := range rules {
-		items, err := compile(rule.Pattern)
-		if err != nil {
-			return nil, &content.Error{File: rule.File, Line: rule.Line, Msg: err.Error()}
-		}
-		section := slices.Index(sections, rule.Section)
-		if section < 0 {
-			return nil, &content.Error{File: rule.File, Line: rule.Line, Msg: fmt.Sprintf("unknown section %q", rule.Section)}
-		}
-		r.add(compiled{rule: rule, section: section, items: items})
-	}
-	return r, nil
-}
-
-// Only returns a router over the rules whose file starts with prefix (one
-// language's, "sw/"), sharing their compiled patterns.
-func (r *Router) Only(prefix string) *Router {
-	o := &Router{byFirst: map[string][]int{}, byPrefix: map[string][]int{}}
-	for _, c := range r.rules {
-		if strings.HasPrefix(c.rule.File, prefix) {
-			o.add(c)
-		}
-	}
-	return o
-}
-
-// add indexes a compiled rule by the words its pattern can start with.
-func (r *Router) add(c compiled) {
-	i := len(r.rules)
-	r.rules = append(r.rules, c)
-	for _, alt := range c.items[0].alts {
-		if w := alt[0]; w.prefix {
-			r.byPrefix[w.text] = append(r.byPrefix[w.text], i)
-			r.longestPrefix = max(r.longestPrefix, len(w.text))
-		} else {
-			r.byFirst[w.text] = append(r.byFirst[w.text], i)
-		}
-	}
-}
-
-// Check classifies a message.
-func (r *Router) Check(text string) Result {
-	return r.CheckWords(norm.Words(text))
-}
-
-// CheckWords is Check for text already folded into words (norm.Words).
-func (r *Router) CheckWords(words []string) Result {
-	first := r.firstMatches(words)
-	if i := first[0]; i >= 0 {
-		return Result{Verdict: Urgent, Related: r.rules[i].rule.Related, Rule: r.rules[i].rule}
-	}
-	if i := first[1]; i >= 0 {
-		return Result{Verdict: OwnThoughts, Rule: r.rules[i].rule}
-	}
-	if i := first[2]; i >= 0 && first[3] < 0 {
-		return Result{Verdict: Deterrence, Rule: r.rules[i].rule}
-	}
-	return Result{}
-}
-
-// sections in the order Check weighs them.
-var sections = []string{"urgent", "own-thoughts", "deterrence", "not-deterrence"}
-
-// firstMatches returns, per section (in the order of sections), the
-// earliest rule in file order that matches the words, or -1.
-func (r *Router) firstMatches(words []string) [4]int {
-	best := [4]int{-1, -1, -1, -1}
-	try := func(pos int, idx []int) {
-		for _, i := range idx {
-			c := &r.rules[i]
-			if b := best[c.section]; b >= 0 && b <= i {
-				continue
-			}
-			if matchFrom(c.items, words, pos, true) {
-				best[c.section] = i
-			}
-		}
-	}
-	for pos, w := range words {
-		try(pos, r.byFirst[w])
-		for n := 1; n <= min(len(w), r.longestPrefix); n++ {
-			if idx, ok := r.byPrefix[w[:n]]; ok {
-				try(pos, idx)
-			}
-		}
-	}
-	return best
-}
-
-// matchFrom matches items starting exactly at pos (or within a gap).
-func matchFrom(items []item, words []string, pos int, anchored bool) bool {
-	if len(items) == 0 {
-		return true
-	}
-	it := items[0]
-	reach := 0
-	if it.gap && !anchored {
-		reach = maxGap
-	}
-	for skip := 0; skip <= reach && pos+skip <= len(words); skip++ {
-		for _, alt := range it.alts {
-			if n, ok := matchWords(alt, words[pos+skip:]); ok {
-				if matchFrom(items[1:], words, pos+skip+n, false) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-func matchWords(alt []word, words []string) (int, bool) {
-	if len(alt) > len(words) {
-		return 0, false
-	}
-	for i, w := range alt {
-		if w.prefix && !strings.HasPrefix(words[i], w.text) || !w.prefix && words[i] != w.text {
-			return 0, false
-		}
-	}
-	return len(alt), true
-}
-
-func compile(pattern string) ([]item, error) {
-	var items []item
-	gap := false
-	toks, err := tokens(pattern)
+// New compiles the rules and trains the scorer on the examples (no scorer
+// when there are none).
+func New(rules []content.Rule, examples []content.Example) (*Router, error) {
+	compiled, err := CompileRules(rules)
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range toks {
-		if t == "*" {
-			if gap || len(items) == 0 {
-				return nil, fmt.Errorf("pattern %q: `*` must stand between words", pattern)
-			}
-			gap = true
-			continue
+	var s *Scorer
+	if len(examples) > 0 {
+		s = Train(examples)
+	}
+	return NewRouter(compiled, s, DefaultThresholds), nil
+}
+
+// NewRouter combines compiled rules and a scorer (which may be nil).
+func NewRouter(rules *Rules, scorer *Scorer, th Thresholds) *Router {
+	return &Router{rules: rules, scorer: scorer, thresholds: th}
+}
+
+// Scorer returns the router's scorer, or nil.
+func (r *Router) Scorer() *Scorer { return r.scorer }
+
+// Check classifies a message written in lang (a language code; "" when
+// unknown).
+func (r *Router) Check(text, lang string) Result {
+	return r.CheckWords(norm.Words(text), lang)
+}
+
+// ruleHits are the rules that matched a message, the best of each reply.
+type ruleHits struct {
+	urgent, own, deter int // rule index, -1 for none
+	// helpLangs are the languages of the help-seeking phrases that matched
+	helpLangs []string
+}
+
+// CheckWords is Check for text already folded into words (norm.Words).
+func (r *Router) CheckWords(words []string, lang string) Result {
+	h := r.hits(words, lang)
+	var sc Scores
+	if r.scorer != nil && len(words) > 0 {
+		sc = r.scorer.Score(words)
+	}
+	return r.decide(h, sc, lang)
+}
+
+func (r *Router) hits(words []string, lang string) ruleHits {
+	h := ruleHits{urgent: -1, own: -1, deter: -1}
+	// the earliest rule in file order wins, a rule of the message's own
+	// language before any other
+	better := func(i, best int) bool {
+		if best < 0 {
+			return true
 		}
-		var alts [][]word
-		if strings.HasPrefix(t, "{") {
-			for _, a := range strings.Split(t[1:len(t)-1], "|") {
-				ws := words(a)
-				if len(ws) == 0 {
-					return nil, fmt.Errorf("pattern %q: empty alternative in %s", pattern, t)
-				}
-				alts = append(alts, ws)
+		a, b := r.rules.rules[i].rule.Lang == lang, r.rules.rules[best].rule.Lang == lang
+		if a != b {
+			return a
+		}
+		return i < best
+	}
+	r.rules.each(words, func(i int) {
+		switch c := &r.rules.rules[i]; c.reply {
+		case content.ReplyUrgent:
+			if better(i, h.urgent) {
+				h.urgent = i
 			}
+		case content.ReplyOwnThoughts:
+			if better(i, h.own) {
+				h.own = i
+			}
+		case content.ReplyDeterrence:
+			if better(i, h.deter) {
+				h.deter = i
+			}
+		case content.HelpSeeking:
+			if !slices.Contains(h.helpLangs, c.rule.Lang) {
+				h.helpLangs = append(h.helpLangs, c.rule.Lang)
+			}
+		}
+	})
+	return h
+}
+
+// decide is the policy (package comment, docs/SAFETY.md).
+func (r *Router) decide(h ruleHits, sc Scores, lang string) Result {
+	th := r.thresholds
+	res := Result{Scores: sc}
+	rule := func(i int) *content.Rule { return &r.rules.rules[i].rule }
+	switch {
+	case h.urgent >= 0:
+		res.Verdict, res.Rule = Urgent, rule(h.urgent)
+		res.Category, res.Related = res.Rule.Category, res.Rule.Related
+		return res
+	case r.scorer != nil && sc.Urgent >= th.Urgent:
+		res.Verdict, res.Category = Urgent, sc.Best(content.ReplyUrgent)
+		res.Related = r.scorer.Related(res.Category)
+		return res
+	}
+	deter := h.deter >= 0 || r.scorer != nil && sc.Deterrence >= th.Deterrence
+	if deter {
+		res.Verdict = Deterrence
+		if h.deter >= 0 {
+			res.Rule = rule(h.deter)
+			res.Category = res.Rule.Category
 		} else {
-			ws := words(t)
-			if len(ws) == 0 {
-				return nil, fmt.Errorf("pattern %q: %q has no letters", pattern, t)
-			}
-			alts = [][]word{ws}
+			res.Category = sc.Best(content.ReplyDeterrence)
 		}
-		items = append(items, item{alts: alts, gap: gap})
-		gap = false
-	}
-	if gap {
-		return nil, fmt.Errorf("pattern %q: `*` cannot end a pattern", pattern)
-	}
-	if len(items) == 0 {
-		return nil, fmt.Errorf("empty pattern")
-	}
-	return items, nil
-}
-
-// tokens splits a pattern into words, `*` and `{…}` groups.
-func tokens(p string) ([]string, error) {
-	var out []string
-	for i := 0; i < len(p); {
-		switch c := p[i]; {
-		case c == ' ' || c == '\t':
-			i++
-		case c == '{':
-			end := strings.IndexByte(p[i:], '}')
-			if end < 0 {
-				return nil, fmt.Errorf("pattern %q: `{` without `}`", p)
-			}
-			out = append(out, p[i:i+end+1])
-			i += end + 1
-		case c == '}':
-			return nil, fmt.Errorf("pattern %q: `}` without `{`", p)
-		default:
-			end := strings.IndexAny(p[i:], " \t{}")
-			if end < 0 {
-				end = len(p) - i
-			}
-			out = append(out, p[i:i+end])
-			i += end
+		// help-seeking phrases count in the message's language and in the
+		// language of the deterrence rule, never from other lexicons
+		ruleLang := res.Lang()
+		help := r.scorer != nil && sc.Victim >= th.Victim
+		for _, l := range h.helpLangs {
+			help = help || l == lang || l == ruleLang
 		}
-	}
-	return out, nil
-}
-
-// words folds one alternative; a trailing * on a word makes it a prefix.
-func words(s string) []word {
-	var out []word
-	for _, f := range strings.Fields(s) {
-		prefix := strings.HasSuffix(f, "*") && len(f) > 1
-		for _, w := range norm.Words(strings.TrimSuffix(f, "*")) {
-			out = append(out, word{text: w})
+		if help {
+			res.Verdict = Mixed
 		}
-		if prefix && len(out) > 0 {
-			out[len(out)-1].prefix = true
-		}
+		return res
 	}
-	return out
+	victim := r.scorer != nil && sc.Victim >= th.Victim
+	switch {
+	case h.own >= 0 && !victim:
+		res.Verdict, res.Rule = OwnThoughts, rule(h.own)
+		res.Category = res.Rule.Category
+	case r.scorer != nil && sc.OwnThoughts >= th.OwnThoughts && sc.OwnThoughts > sc.Victim:
+		res.Verdict, res.Category = OwnThoughts, content.Categories[slices.IndexFunc(content.Categories, func(c content.Category) bool { return c.Reply == content.ReplyOwnThoughts })].Name
+	}
+	return res
 }
