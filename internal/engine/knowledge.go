@@ -54,7 +54,7 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 	}
 	k := &Knowledge{
 		Content: c, Texts: texts,
-		Index: map[string]*match.Index{},
+		Index:     map[string]*match.Index{},
 		greetings: map[string]map[string]bool{}, help: map[string]map[string]bool{}, anyHelp: map[string]bool{},
 		countries: map[string]string{}, wordLangs: map[string]uint64{},
 	}
