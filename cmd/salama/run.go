@@ -32,6 +32,8 @@ Usage:
   salama locales check|status|new LANG [--locales DIR] [--content DIR]
                  for translators: check the files, show progress per
                  language, or start a new language
+  salama eval safety [--folds 5] [--layer combined|rules-only|scorer-only] [--misses]
+                 held-out figures of the safety router (k-fold cross-validation)
   salama stats   [--since 30d] [--data DIR]
                  answers per entry and language, clarify and fallback rates,
                  helpful percentages, from the anonymous counters
@@ -67,6 +69,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runContentCheck(args[2:], stdout)
 	case "locales":
 		err = runLocales(args[1:], stdout)
+	case "eval":
+		err = runEval(args[1:], stdout)
 	case "stats":
 		err = runStats(ctx, args[1:], stdout, time.Now())
 	case "gaps":

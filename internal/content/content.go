@@ -239,6 +239,9 @@ func loadLang(fsys fs.FS, code string, source bool) (*Lang, []error) {
 		case examplesFile:
 			examples, eerrs := parseExamples(file, data)
 			errs = append(errs, eerrs...)
+			for i := range examples {
+				examples[i].Lang = code
+			}
 			l.Examples = examples
 		default:
 			parse := parseEntry

@@ -78,8 +78,10 @@ type Example struct {
 	// help; empty for none.
 	Related string
 	Text    string
-	File    string
-	Line    int
+	// Lang is the language whose examples hold it.
+	Lang string
+	File string
+	Line int
 }
 
 // parseExamples reads a safety examples file: one example a line,

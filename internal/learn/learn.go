@@ -22,8 +22,8 @@
 //
 // Stochastic gradient descent on the softmax cross-entropy, examples visited
 // in an order drawn from a fixed seed, the learning rate falling linearly to
-// zero, with L2 shrinkage applied lazily. The same examples always give the
-// same weights.
+// zero after a few epochs (the early stop is the regularisation). The same
+// examples always give the same weights.
 package learn
 
 import (
@@ -41,10 +41,8 @@ type Options struct {
 	MinN, MaxN int
 	// Epochs over the examples (default 8).
 	Epochs int
-	// Rate is the starting learning rate (default 0.5).
+	// Rate is the starting learning rate (default 0.2).
 	Rate float64
-	// L2 is the strength of the weight shrinkage (default 1e-5).
-	L2 float64
 	// Seed orders the examples (default 1).
 	Seed uint64
 }
@@ -57,13 +55,10 @@ func (o Options) withDefaults() Options {
 		o.MaxN = 5
 	}
 	if o.Epochs == 0 {
-		o.Epochs = 8
+		o.Epochs = 5
 	}
 	if o.Rate == 0 {
-		o.Rate = 0.5
-	}
-	if o.L2 == 0 {
-		o.L2 = 1e-5
+		o.Rate = 0.2
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -93,21 +88,50 @@ const (
 // to dst[:0] and returns it.
 func (f Featurizer) Features(words []string, dst []uint32) []uint32 {
 	dst = dst[:0]
-	var runes []rune
+	var starts [64]int
 	for i, w := range words {
 		dst = append(dst, bucket(hashString(kindWord, w)))
 		if i > 0 {
 			dst = append(dst, bucket(hashString(hashString(kindPair, words[i-1]), w)))
 		}
-		runes = append(runes[:0], '<')
-		runes = append(runes, []rune(w)...)
-		runes = append(runes, '>')
+		// the n-grams of "<w>": rune boundaries of w, the markers around it
+		bounds := starts[:0]
+		for j := range w {
+			if len(bounds) == cap(bounds)-1 {
+				break // a 60-letter "word" has n-grams enough
+			}
+			bounds = append(bounds, j)
+		}
+		end := len(w)
+		if len(bounds) == cap(bounds)-1 {
+			end = bounds[len(bounds)-1]
+			bounds = bounds[:len(bounds)-1]
+		}
+		bounds = append(bounds, end)
+		letters := len(bounds) - 1 // runes in w (up to the cap)
+		// position p in "<w>" is the marker for p == 0 and p == letters+1
 		for n := f.minN; n <= f.maxN; n++ {
-			for s := 0; s+n <= len(runes); s++ {
-				if n == len(runes) { // the whole word with its boundaries is the word feature
-					continue
+			if n >= letters+2 { // the whole "<w>" is the word feature
+				break
+			}
+			for p := 0; p+n <= letters+2; p++ {
+				h := uint64(kindGram) ^ 14695981039346656037
+				from, to := p, p+n // in "<w>" positions
+				if from == 0 {
+					h = (h ^ '<') * 1099511628211
+					from = 1
 				}
-				dst = append(dst, bucket(hashRunes(kindGram, runes[s:s+n])))
+				closing := to == letters+2
+				if closing {
+					to--
+				}
+				for _, c := range []byte(w[bounds[from-1]:bounds[to-1]]) {
+					h = (h ^ uint64(c)) * 1099511628211
+				}
+				if closing {
+					h = (h ^ '>') * 1099511628211
+				}
+				dst = append(dst, bucket(h))
 			}
 		}
 	}
@@ -126,15 +150,6 @@ func hashString(seed uint64, s string) uint64 {
 	}
 	h ^= 0xff // word boundary, so that ("ab","c") and ("a","bc") differ
 	h *= 1099511628211
-	return h
-}
-
-func hashRunes(seed uint64, rs []rune) uint64 {
-	h := seed ^ 14695981039346656037
-	for _, r := range rs {
-		h ^= uint64(r)
-		h *= 1099511628211
-	}
 	return h
 }
 
@@ -165,75 +180,87 @@ func Train(classes []string, examples []Example, o Options) *Model {
 	for i := range m.rows {
 		m.rows[i] = -1
 	}
+	// each example as the rows of its features, in one flat slice
+	var flat []int32
+	spans := make([][2]int32, len(examples))
 	nrows := int32(0)
-	for _, ex := range examples {
+	for i, ex := range examples {
+		spans[i][0] = int32(len(flat))
 		for _, f := range ex.Features {
 			if m.rows[f] < 0 {
 				m.rows[f] = nrows
 				nrows++
 			}
+			flat = append(flat, m.rows[f])
 		}
+		spans[i][1] = int32(len(flat))
 	}
 	m.weights = make([]float32, int(nrows)*k)
-	// lazy L2: a row's weights are shrunk by the steps it missed when it is
-	// next touched (scale is the running product of the shrink factors)
-	last := make([]int32, nrows)
-	scale := []float64{1}
+	w := m.weights
 
 	order := make([]int, len(examples))
 	for i := range order {
 		order[i] = i
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x5A1A4A))
-	total := o.Epochs * len(examples)
-	probs := make([]float64, k)
-	step := int32(0)
-	for epoch := 0; epoch < o.Epochs; epoch++ {
+	total := float64(o.Epochs * len(examples))
+	logits := make([]float32, k)
+	grad := make([]float32, k)
+	active := make([]int, 0, k)
+	step := 0
+	for range o.Epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, idx := range order {
-			ex := examples[idx]
-			rate := o.Rate * (1 - float64(int(step))/float64(total))
+			rate := float32(o.Rate * (1 - float64(step)/total))
 			step++
-			scale = append(scale, scale[len(scale)-1]*(1-rate*o.L2))
-			cur := scale[len(scale)-1]
-			for _, f := range ex.Features { // bring the rows up to date
-				r := m.rows[f]
-				if s := scale[last[r]] / cur; s != 1 {
-					row := m.weights[int(r)*k : int(r)*k+k]
-					shrink := float32(cur / scale[last[r]])
-					for c := range row {
-						row[c] *= shrink
-					}
+			rows := flat[spans[idx][0]:spans[idx][1]]
+			copy(logits, m.bias)
+			for _, r := range rows {
+				row := w[int(r)*k : int(r)*k+k]
+				for c, x := range row {
+					logits[c] += x
 				}
-				last[r] = int32(len(scale) - 1)
 			}
-			m.scores(ex.Features, probs)
-			softmax(probs)
-			for c := range k {
-				g := probs[c]
-				if c == ex.Class {
+			softmax32(logits)
+			active = active[:0]
+			for c, p := range logits {
+				g := p
+				if c == examples[idx].Class {
 					g -= 1
 				}
-				if g > -1e-4 && g < 1e-4 {
-					continue
-				}
-				d := float32(rate * g)
-				m.bias[c] -= d
-				for _, f := range ex.Features {
-					m.weights[int(m.rows[f])*k+c] -= d
+				if g > 1e-4 || g < -1e-4 {
+					grad[c] = rate * g
+					active = append(active, c)
+					m.bias[c] -= grad[c]
 				}
 			}
-		}
-	}
-	final := scale[len(scale)-1]
-	for r := range nrows {
-		shrink := float32(final / scale[last[r]])
-		row := m.weights[int(r)*k : int(r)*k+k]
-		for c := range row {
-			row[c] *= shrink
+			if len(active) == 0 {
+				continue
+			}
+			for _, r := range rows {
+				row := w[int(r)*k : int(r)*k+k]
+				for _, c := range active {
+					row[c] -= grad[c]
+				}
+			}
 		}
 	}
 	return m
+}
+
+func softmax32(v []float32) {
+	mx := v[0]
+	for _, x := range v {
+		mx = max(mx, x)
+	}
+	sum := float32(0)
+	for i, x := range v {
+		v[i] = float32(math.Exp(float64(x - mx)))
+		sum += v[i]
+	}
+	for i := range v {
+		v[i] /= sum
+	}
 }
 
 // scores writes the raw class scores (logits) of the features into out.

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/salama-safety/salama/internal/content"
+	"github.com/salama-safety/salama/internal/evaluate"
+)
+
+// runEval reports held-out quality figures (internal/evaluate).
+func runEval(args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usageError{fmt.Errorf("eval what? safety or match")}
+	}
+	switch args[0] {
+	case "safety":
+		return runEvalSafety(args[1:], stdout)
+	}
+	return usageError{fmt.Errorf("unknown evaluation %q: safety or match", args[0])}
+}
+
+func runEvalSafety(args []string, stdout io.Writer) error {
+	fset := flag.NewFlagSet("eval safety", flag.ContinueOnError)
+	var cf contentFlags
+	cf.register(fset)
+	folds := fset.Int("folds", 5, "number of cross-validation folds")
+	layer := fset.String("layer", evaluate.Combined, "what to evaluate: combined, rules-only or scorer-only")
+	misses := fset.Bool("misses", false, "list every example the router got wrong")
+	format := fset.String("format", "text", "text or json")
+	if err := fset.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if *folds < 2 {
+		return usageError{fmt.Errorf("--folds must be at least 2")}
+	}
+	if *layer != evaluate.Combined && *layer != evaluate.RulesOnly && *layer != evaluate.ScorerOnly {
+		return usageError{fmt.Errorf("--layer %q: want combined, rules-only or scorer-only", *layer)}
+	}
+	k, err := cf.load()
+	if err != nil {
+		return err
+	}
+	rep, err := evaluate.Safety(k.Content, *layer, *folds)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	writeSafetyReport(stdout, rep, *misses)
+	return nil
+}
+
+func writeSafetyReport(w io.Writer, rep *evaluate.SafetyReport, misses bool) {
+	pct := func(h, n int) string {
+		if n == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.1f%% (%d/%d)", 100*float64(h)/float64(n), h, n)
+	}
+	if rep.Layer == evaluate.RulesOnly {
+		fmt.Fprintf(w, "Safety router, %s (no training: every example checked once)\n\n", rep.Layer)
+	} else {
+		fmt.Fprintf(w, "Safety router, %s, %d-fold cross-validation (each fold checked by a scorer trained on the others)\n\n", rep.Layer, rep.Folds)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "lang\turgent recall\tdeterrence recall\tprevention\tvictim→deterrence/prevention\tvictim→mixed\tordinary false alarms\t")
+	row := func(lang string) {
+		uh, un := rep.Rate(lang, content.ReplyUrgent)
+		dh, dn := rep.Rate(lang, content.ReplyDeterrence)
+		oh, on := rep.Rate(lang, content.ReplyOwnThoughts)
+		var vBad, vMixed, vN, fa, fn int
+		for l, byCat := range rep.Tallies {
+			if lang != "" && l != lang {
+				continue
+			}
+			if t := byCat[content.CategoryVictim]; t != nil {
+				vBad += t.Deterrence + t.OwnThoughts
+				vMixed += t.Mixed
+				vN += t.N
+			}
+			if t := byCat[content.CategoryOrdinary]; t != nil {
+				fa += t.Urgent + t.Deterrence + t.Mixed + t.OwnThoughts
+				fn += t.N
+			}
+		}
+		name := lang
+		if name == "" {
+			name = "all"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d\t%d/%d\t%s\t\n", name, pct(uh, un), pct(dh, dn), pct(oh, on), vBad, vN, vMixed, vN, pct(fa, fn))
+	}
+	for _, l := range rep.Langs {
+		row(l)
+	}
+	row("")
+	tw.Flush()
+
+	fmt.Fprintln(w, "\nBy category, all languages (hits are what the category wants; see evaluate.Hit)")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "category\treply\thits\turgent\tdeterrence\tmixed\tprevention\tnone\t")
+	for _, c := range content.Categories {
+		var sum evaluate.Tally
+		miss := 0
+		for _, byCat := range rep.Tallies {
+			if t := byCat[c.Name]; t != nil {
+				sum.N += t.N
+				sum.Urgent += t.Urgent
+				sum.Deterrence += t.Deterrence
+				sum.Mixed += t.Mixed
+				sum.OwnThoughts += t.OwnThoughts
+				sum.None += t.None
+				miss += len(t.Misses)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t\n", c.Name, c.Reply, pct(sum.N-miss, sum.N), sum.Urgent, sum.Deterrence, sum.Mixed, sum.OwnThoughts, sum.None)
+	}
+	tw.Flush()
+	if !misses {
+		return
+	}
+	fmt.Fprintln(w, "\nMisses")
+	for _, l := range rep.Langs {
+		for _, c := range content.Categories {
+			if t := rep.Tallies[l][c.Name]; t != nil {
+				for _, m := range t.Misses {
+					fmt.Fprintf(w, "%s:%d: %s → %s: %s\n", m.File, m.Line, c.Name, m.Verdict, m.Text)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,173 @@
+package evaluate
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/salama-safety/salama/internal/content"
+	"github.com/salama-safety/salama/internal/norm"
+	"github.com/salama-safety/salama/internal/safety"
+)
+
+// Layers the safety evaluation can run.
+const (
+	Combined   = "combined"    // rules and scorer, as the bot runs
+	RulesOnly  = "rules-only"  // the lexicons alone
+	ScorerOnly = "scorer-only" // the learned scorer alone
+)
+
+// Tally counts the verdicts given to the examples of one language and
+// category.
+type Tally struct {
+	N int
+	// By verdict.
+	Urgent, Deterrence, Mixed, OwnThoughts, None int
+	// Misses are the examples not given the verdict their category wants
+	// (for hard negatives: given urgent, deterrence, mixed or the
+	// prevention answer), for reading.
+	Misses []Miss
+}
+
+// Miss is an example and the verdict it got.
+type Miss struct {
+	Text    string
+	Verdict string
+	File    string
+	Line    int
+}
+
+func (t *Tally) add(v safety.Verdict) {
+	t.N++
+	switch v {
+	case safety.Urgent:
+		t.Urgent++
+	case safety.Deterrence:
+		t.Deterrence++
+	case safety.Mixed:
+		t.Mixed++
+	case safety.OwnThoughts:
+		t.OwnThoughts++
+	default:
+		t.None++
+	}
+}
+
+// Hit reports whether a verdict is what an example of the category wants:
+// urgent for the urgent categories; deterrence or the mixed reply (neither
+// gives content) for the deterrence ones; the prevention answer for
+// own-thoughts; for hard negatives, neither deterrence, the mixed reply nor
+// the prevention answer, and for ordinary messages not urgent either.
+func Hit(category string, v safety.Verdict) bool {
+	reply, _ := content.CategoryReply(category)
+	switch reply {
+	case content.ReplyUrgent:
+		return v == safety.Urgent
+	case content.ReplyDeterrence:
+		return v == safety.Deterrence || v == safety.Mixed
+	case content.ReplyOwnThoughts:
+		return v == safety.OwnThoughts
+	}
+	if category == content.CategoryOrdinary {
+		return v == safety.None
+	}
+	return v == safety.None || v == safety.Urgent
+}
+
+// SafetyReport is the held-out evaluation of the safety router.
+type SafetyReport struct {
+	Layer string
+	Folds int
+	// Tallies by language, then category.
+	Tallies map[string]map[string]*Tally
+	Langs   []string
+}
+
+// Rate returns hits over examples for the categories leading to reply (or
+// the category itself) in a language ("" for all languages).
+func (r *SafetyReport) Rate(lang, categoryOrReply string) (hits, n int) {
+	for l, byCat := range r.Tallies {
+		if lang != "" && l != lang {
+			continue
+		}
+		for cat, t := range byCat {
+			reply, _ := content.CategoryReply(cat)
+			if cat != categoryOrReply && reply != categoryOrReply {
+				continue
+			}
+			n += t.N
+			hits += t.N - len(t.Misses)
+		}
+	}
+	return hits, n
+}
+
+// Safety cross-validates the safety router on every language's examples:
+// the examples are dealt into k folds (per language and category), and each
+// fold is checked by a router whose scorer was trained on the other folds.
+// The rules are the same in every fold: they are not learned from the
+// examples. With RulesOnly there is no training and k is ignored.
+func Safety(c *content.Content, layer string, k int) (*SafetyReport, error) {
+	var langs []string
+	var rules []content.Rule
+	var examples []content.Example
+	for code, l := range c.Langs {
+		langs = append(langs, code)
+		rules = append(rules, l.Rules...)
+		examples = append(examples, l.Examples...)
+	}
+	slices.Sort(langs)
+	compiled, err := safety.CompileRules(rules)
+	if err != nil {
+		return nil, err
+	}
+	if layer == ScorerOnly {
+		compiled, _ = safety.CompileRules(nil)
+	}
+	lang := func(i int) string { return examples[i].Lang }
+	folds := Folds(len(examples), k, func(i int) string { return examples[i].Text }, func(i int) string { return lang(i) + "/" + examples[i].Category })
+	verdicts := make([]safety.Verdict, len(examples))
+	if layer == RulesOnly {
+		k = 1
+		router := safety.NewRouter(compiled, nil, safety.DefaultThresholds)
+		for i, ex := range examples {
+			verdicts[i] = router.CheckWords(norm.Words(ex.Text), lang(i)).Verdict
+		}
+	} else {
+		var wg sync.WaitGroup
+		for f := range k {
+			wg.Go(func() {
+				var train []content.Example
+				for i, ex := range examples {
+					if folds[i] != f {
+						train = append(train, ex)
+					}
+				}
+				router := safety.NewRouter(compiled, safety.Train(train), safety.DefaultThresholds)
+				for i, ex := range examples {
+					if folds[i] == f {
+						verdicts[i] = router.CheckWords(norm.Words(ex.Text), lang(i)).Verdict
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
+	rep := &SafetyReport{Layer: layer, Folds: k, Tallies: map[string]map[string]*Tally{}, Langs: langs}
+	for i, ex := range examples {
+		byCat := rep.Tallies[lang(i)]
+		if byCat == nil {
+			byCat = map[string]*Tally{}
+			rep.Tallies[lang(i)] = byCat
+		}
+		t := byCat[ex.Category]
+		if t == nil {
+			t = &Tally{}
+			byCat[ex.Category] = t
+		}
+		t.add(verdicts[i])
+		if !Hit(ex.Category, verdicts[i]) {
+			t.Misses = append(t.Misses, Miss{Text: ex.Text, Verdict: verdicts[i].String(), File: ex.File, Line: ex.Line})
+		}
+	}
+	return rep, nil
+}
