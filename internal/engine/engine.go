@@ -35,15 +35,6 @@ import (
 	"github.com/salama-safety/salama/internal/scrub"
 )
 
-// Thresholds of the matcher's decision, tuned on testdata/devset.
-const (
-	answerScore  = 0.40 // below this, never answer outright
-	floorScore   = 0.30 // below this, nothing fits
-	closeRatio   = 0.85 // a runner-up this close makes the question ambiguous
-	sureScore    = 0.62 // above this, answer even with a close runner-up
-	maxCandidate = 3
-)
-
 // Options configure an Engine. The zero value is usable.
 type Options struct {
 	// Now returns the time; tests inject it.
@@ -290,7 +281,7 @@ func (c *conv) text(text string) chat.Reply {
 	if rest == "" {
 		return c.greeting()
 	}
-	results := c.k.Index[c.lang].MatchWords(strings.Fields(rest), maxCandidate+1)
+	results := c.k.Index[c.lang].MatchWords(strings.Fields(rest), match.MaxChoices)
 	r := c.decide(results)
 	if greeted && r.Kind == chat.KindFallback {
 		return c.greeting()
@@ -331,25 +322,16 @@ func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
 	return r, true
 }
 
-// Decide turns ranked results into an answer, a clarify or a fallback.
+// decide turns ranked results into an answer, a clarify or a fallback.
 func (c *conv) decide(rs []match.Result) chat.Reply {
-	if len(rs) == 0 || rs[0].Score < floorScore {
-		return c.fallback()
+	d := match.Decide(rs, match.DefaultThresholds)
+	switch d.Kind {
+	case match.Answer:
+		return c.answer(d.Results[0].ID, d.Results[0].Score)
+	case match.Clarify:
+		return c.clarify(d.Results)
 	}
-	top := rs[0]
-	var near []match.Result
-	for _, r := range rs[:min(len(rs), maxCandidate)] {
-		if r.Score >= top.Score*closeRatio {
-			near = append(near, r)
-		}
-	}
-	if top.Score >= sureScore || top.Score >= answerScore && len(near) == 1 {
-		return c.answer(top.ID, top.Score)
-	}
-	if len(near) == 1 { // unsure, though nothing is close: offer the next best too
-		near = rs[:min(len(rs), 2)]
-	}
-	return c.clarify(near)
+	return c.fallback()
 }
 
 // stripGreeting removes a leading greeting; it reports whether there was one.

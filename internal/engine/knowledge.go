@@ -90,17 +90,7 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 		go func() {
 			defer wg.Done()
 			l := c.Langs[code]
-			var docs []match.Doc
-			for _, id := range c.IDs {
-				e := l.Entries[id]
-				if e == nil {
-					continue
-				}
-				docs = append(docs, match.Doc{ID: id, Text: e.Title})
-				for _, p := range e.Phrasings {
-					docs = append(docs, match.Doc{ID: id, Text: p})
-				}
-			}
+			docs := MatchDocs(c, code)
 			b := &out[i]
 			b.vocab = map[string]bool{}
 			for _, w := range slices.Concat(l.Greetings, l.Help) {
@@ -109,7 +99,9 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 				}
 			}
 			see := func(w string) { b.vocab[w] = true } // the words this language's people type
-			b.index = match.New(match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[code], Seen: see}, docs)
+			lang := MatchLang(code, l)
+			lang.Seen = see
+			b.index = match.New(lang, docs)
 		}()
 	}
 	wg.Wait()
@@ -139,6 +131,31 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 		return nil, errors.Join(errs...)
 	}
 	return k, nil
+}
+
+// MatchLang is what a language's content contributes to its matcher: its
+// stop words, synonyms and stemmer.
+func MatchLang(code string, l *content.Lang) match.Lang {
+	return match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[code]}
+}
+
+// MatchDocs lists what a language's index is built from: each entry's
+// title and phrasings, in catalogue order. (internal/evaluate holds out
+// the phrasings and builds the rest the same way.)
+func MatchDocs(c *content.Content, code string) []match.Doc {
+	l := c.Langs[code]
+	var docs []match.Doc
+	for _, id := range c.IDs {
+		e := l.Entries[id]
+		if e == nil {
+			continue
+		}
+		docs = append(docs, match.Doc{ID: id, Text: e.Title})
+		for _, p := range e.Phrasings {
+			docs = append(docs, match.Doc{ID: id, Text: p})
+		}
+	}
+	return docs
 }
 
 func foldSet(items []string) map[string]bool {
