@@ -19,6 +19,8 @@ func runEval(args []string, stdout io.Writer) error {
 	switch args[0] {
 	case "safety":
 		return runEvalSafety(args[1:], stdout)
+	case "match":
+		return runEvalMatch(args[1:], stdout)
 	}
 	return usageError{fmt.Errorf("unknown evaluation %q: safety or match", args[0])}
 }
