@@ -116,6 +116,9 @@ type Lang struct {
 	Rules    []Rule
 	// Examples are the labelled safety examples the scorer learns from.
 	Examples []Example
+	// Questions are written as people ask them, each with the entry that
+	// should answer it (questions.tsv).
+	Questions []Question
 }
 
 // Content is the whole content folder, validated.
@@ -191,6 +194,7 @@ func Load(fsys fs.FS) (*Content, error) {
 				errs = append(errs, &Error{File: r.File, Line: r.Line, Msg: fmt.Sprintf("%q after => is not an entry id", r.Related)})
 			}
 		}
+		errs = append(errs, checkQuestions(l, en)...)
 		for _, ex := range l.Examples {
 			if ex.Related != "" && en.Entries[ex.Related] == nil {
 				errs = append(errs, &Error{File: ex.File, Line: ex.Line, Msg: fmt.Sprintf("%q is not an entry id", ex.Related)})
@@ -215,6 +219,17 @@ func loadLang(fsys fs.FS, code string, source bool) (*Lang, []error) {
 	var errs []error
 	for _, f := range files {
 		name := f.Name()
+		if name == questionsFile {
+			data, err := fs.ReadFile(fsys, path.Join(code, name))
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			qs, qerrs := parseQuestions(path.Join(code, name), data)
+			l.Questions = qs
+			errs = append(errs, qerrs...)
+			continue
+		}
 		if f.IsDir() || !strings.HasSuffix(name, ".txt") {
 			continue
 		}

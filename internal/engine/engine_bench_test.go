@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"context"
-	"os"
 	"slices"
 	"strconv"
 	"testing"
@@ -17,8 +16,8 @@ import (
 
 // Benchmarks of the whole engine on the embedded content, as measured in
 // docs/PERFORMANCE.md. Each runs once per language with content, over that
-// language's dev-set questions in turn (only English has content so far; a
-// new language is benchmarked once it has a dev set):
+// language's questions (faq/<lang>/questions.tsv) in turn; a language
+// without questions is skipped:
 //
 //	go test -run '^$' -bench . -benchmem ./internal/engine
 
@@ -26,24 +25,20 @@ import (
 // the store holds a realistic number of preferences.
 const benchUsers = 1000
 
-// benchMessages returns the dev-set questions of lang as messages from
-// benchUsers Telegram users, skipping the benchmark when lang has no dev set.
+// benchMessages returns the questions of lang as messages from benchUsers
+// Telegram users, skipping the benchmark when lang has none.
 func benchMessages(b *testing.B, lang string) []chat.Message {
 	b.Helper()
-	path := "../../testdata/devset/" + lang + ".tsv"
-	if _, err := os.Stat(path); os.IsNotExist(err) {
-		b.Skipf("no dev set for %s", lang)
-	}
 	var msgs []chat.Message
-	for i, c := range readTSV(b, path, 2) {
+	for i, q := range knowledge.Content.Langs[lang].Questions {
 		msgs = append(msgs, chat.Message{
 			User:     chat.User{Platform: chat.Telegram, ID: strconv.Itoa(i % benchUsers)},
-			Text:     c.text,
+			Text:     q.Text,
 			LangHint: lang,
 		})
 	}
 	if len(msgs) == 0 {
-		b.Skipf("dev set for %s is empty", lang)
+		b.Skipf("no questions for %s", lang)
 	}
 	return msgs
 }

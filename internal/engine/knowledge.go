@@ -90,7 +90,7 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 		go func() {
 			defer wg.Done()
 			l := c.Langs[code]
-			docs := MatchDocs(c, code)
+			docs := MatchDocs(c, code, nil)
 			b := &out[i]
 			b.vocab = map[string]bool{}
 			for _, w := range slices.Concat(l.Greetings, l.Help) {
@@ -139,11 +139,14 @@ func MatchLang(code string, l *content.Lang) match.Lang {
 	return match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[code]}
 }
 
-// MatchDocs lists what a language's index is built from: each entry's
-// title and phrasings, in catalogue order. (internal/evaluate holds out
-// the phrasings and builds the rest the same way.)
-func MatchDocs(c *content.Content, code string) []match.Doc {
+// MatchDocs lists what a language's index is built from, in catalogue
+// order: each entry's title and phrasings, and the questions of
+// questions.tsv that name an entry the language has. held, when not nil,
+// leaves out the phrasings and questions whose folded text it reports
+// (internal/evaluate holds them out by fold); titles always stay.
+func MatchDocs(c *content.Content, code string, held func(folded string) bool) []match.Doc {
 	l := c.Langs[code]
+	keep := func(text string) bool { return held == nil || !held(norm.Fold(text)) }
 	var docs []match.Doc
 	for _, id := range c.IDs {
 		e := l.Entries[id]
@@ -152,7 +155,14 @@ func MatchDocs(c *content.Content, code string) []match.Doc {
 		}
 		docs = append(docs, match.Doc{ID: id, Text: e.Title})
 		for _, p := range e.Phrasings {
-			docs = append(docs, match.Doc{ID: id, Text: p})
+			if keep(p) {
+				docs = append(docs, match.Doc{ID: id, Text: p})
+			}
+		}
+	}
+	for _, q := range l.Questions {
+		if l.Entries[q.ID] != nil && keep(q.Text) {
+			docs = append(docs, match.Doc{ID: q.ID, Text: q.Text})
 		}
 	}
 	return docs

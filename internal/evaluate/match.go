@@ -122,16 +122,10 @@ type MatchReport struct {
 // All is the key of the tallies over every language.
 const All = "all"
 
-// TrainedOn reports whether production learns from questions of this
-// kind, so the evaluation holds them out by fold: phrasings are, dev
-// questions and off-topic messages are not.
-func TrainedOn(from string) bool { return from == FromPhrasing }
-
 // Match cross-validates the matcher and the BM25 baseline on the labelled
 // questions: they are dealt into k folds (per language and entry), and each
-// fold's questions are ranked by indexes built from every entry's title and
-// the other folds' trained questions (see TrainedOn), as the engine builds
-// them from the content.
+// fold's questions are ranked by indexes built as the engine builds them
+// (engine.MatchDocs) without that fold's phrasings and questions.
 func Match(c *content.Content, qs []Question, o MatchOptions) *MatchReport {
 	k := o.Folds
 	if k == 0 {
@@ -175,7 +169,7 @@ func Match(c *content.Content, qs []Question, o MatchOptions) *MatchReport {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for j := range work {
-				docs := trainingDocs(c, j.lang, qs, func(i int) bool { return folds[i] != j.out && folds[i] != j.in })
+				docs := trainingDocs(c, j.lang, qs, func(i int) bool { return folds[i] == j.out || folds[i] == j.in })
 				ix := match.New(engine.MatchLang(j.lang, c.Langs[j.lang]), docs)
 				var b *bm25
 				if j.in < 0 {
@@ -258,23 +252,17 @@ func MatchFolds(qs []Question, k int) []int {
 	return Folds(len(qs), k, func(i int) string { return qs[i].Text }, func(i int) string { return qs[i].Lang + "/" + qs[i].ID })
 }
 
-// trainingDocs lists what an index of a language learns in a fold: every
-// entry's title, as engine.MatchDocs has them, and the trained questions
-// that train says are in.
-func trainingDocs(c *content.Content, lang string, qs []Question, train func(i int) bool) []match.Doc {
-	var docs []match.Doc
-	l := c.Langs[lang]
-	for _, id := range c.IDs {
-		if e := l.Entries[id]; e != nil {
-			docs = append(docs, match.Doc{ID: id, Text: e.Title})
-		}
-	}
+// trainingDocs lists what an index of a language learns when the
+// questions that test reports are held out: engine.MatchDocs, as the
+// engine builds it, without them.
+func trainingDocs(c *content.Content, lang string, qs []Question, test func(i int) bool) []match.Doc {
+	held := map[string]bool{}
 	for i, q := range qs {
-		if q.Lang == lang && q.ID != "" && TrainedOn(q.From) && train(i) {
-			docs = append(docs, match.Doc{ID: q.ID, Text: q.Text})
+		if q.Lang == lang && test(i) {
+			held[q.folded] = true
 		}
 	}
-	return docs
+	return engine.MatchDocs(c, lang, func(folded string) bool { return held[folded] })
 }
 
 func (r *MatchReport) tally(method string, o *Outcome) {

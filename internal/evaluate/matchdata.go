@@ -2,7 +2,7 @@ package evaluate
 
 import (
 	"bufio"
-	"fmt"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,9 +15,9 @@ import (
 
 // Where a labelled question comes from.
 const (
-	FromPhrasing = "phrasing" // an entry's phrasings in faq/<lang>/
-	FromDev      = "dev"      // testdata/devset/<lang>.tsv
-	FromOffTopic = "offtopic" // testdata/offtopic/<lang>.txt, and the dev sets' "none"
+	FromPhrasing = "phrasing" // an entry's phrasings, faq/<lang>/<id>.txt
+	FromQuestion = "question" // faq/<lang>/questions.tsv
+	FromOffTopic = "offtopic" // testdata/offtopic/<lang>.txt, and the questions labelled none
 )
 
 // Question is one labelled question of the matching evaluation.
@@ -29,13 +29,17 @@ type Question struct {
 	From string
 	File string
 	Line int
+	// folded is Text folded (norm.Fold): what identifies it in a fold.
+	folded string
 }
 
-// MatchData gathers the labelled questions: every entry's phrasings from
-// the content, and the dev sets and off-topic sets found under testdata
-// (either may be missing for a language). A question whose folded text
-// repeats one already gathered in its language, or an entry's title, is
-// left out: the same text cannot be both trained on and held out.
+// MatchData gathers the labelled questions of every language: the entries'
+// phrasings and the questions of questions.tsv from the content, and the
+// off-topic messages of <testdata>/offtopic/<lang>.txt when there is such
+// a file. Greetings are left out (the engine welcomes them before any
+// matching), and so is a question whose folded text repeats an entry's
+// title or a question gathered before it in its language: the same text
+// cannot be both learned and held out.
 func MatchData(c *content.Content, testdata string) ([]Question, error) {
 	var out []Question
 	langs := make([]string, 0, len(c.Langs))
@@ -52,39 +56,27 @@ func MatchData(c *content.Content, testdata string) ([]Question, error) {
 			}
 		}
 		add := func(q Question) {
-			f := norm.Fold(q.Text)
-			if f == "" || seen[f] {
+			q.folded = norm.Fold(q.Text)
+			if q.folded == "" || seen[q.folded] {
 				return
 			}
-			seen[f] = true
+			seen[q.folded] = true
 			out = append(out, q)
 		}
 		for _, id := range c.IDs {
-			e := l.Entries[id]
-			if e == nil {
-				continue
-			}
-			for _, p := range e.Phrasings {
-				add(Question{Lang: code, ID: id, Text: p, From: FromPhrasing, File: e.File})
+			if e := l.Entries[id]; e != nil {
+				for _, p := range e.Phrasings {
+					add(Question{Lang: code, ID: id, Text: p, From: FromPhrasing, File: e.File})
+				}
 			}
 		}
-		dev, err := readLines(filepath.Join(testdata, "devset", code+".tsv"))
-		if err != nil {
-			return nil, err
-		}
-		for _, ln := range dev {
-			id, text, ok := strings.Cut(ln.text, "\t")
-			if !ok {
-				return nil, fmt.Errorf("%s:%d: want <id><TAB><question>", ln.file, ln.line)
-			}
-			switch {
-			case id == "greeting": // the engine's, before matching
-			case id == "none":
-				add(Question{Lang: code, Text: text, From: FromOffTopic, File: ln.file, Line: ln.line})
-			case l.Entries[id] == nil && c.Langs[content.SourceLanguage].Entries[id] == nil:
-				return nil, fmt.Errorf("%s:%d: %q is not an entry id", ln.file, ln.line, id)
+		for _, q := range l.Questions {
+			switch q.ID {
+			case content.QuestionGreeting:
+			case content.QuestionNone:
+				add(Question{Lang: code, Text: q.Text, From: FromOffTopic, File: q.File, Line: q.Line})
 			default:
-				add(Question{Lang: code, ID: id, Text: text, From: FromDev, File: ln.file, Line: ln.line})
+				add(Question{Lang: code, ID: q.ID, Text: q.Text, From: FromQuestion, File: q.File, Line: q.Line})
 			}
 		}
 		off, err := readLines(filepath.Join(testdata, "offtopic", code+".txt"))
@@ -107,7 +99,7 @@ type line struct {
 // comments; a missing file has none.
 func readLines(file string) ([]line, error) {
 	f, err := os.Open(file)
-	if errorsIsNotExist(err) {
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
@@ -124,8 +116,4 @@ func readLines(file string) ([]line, error) {
 		out = append(out, line{text: t, file: file, line: n})
 	}
 	return out, sc.Err()
-}
-
-func errorsIsNotExist(err error) bool {
-	return err != nil && os.IsNotExist(err) || err == fs.ErrNotExist
 }

@@ -14,8 +14,8 @@ import (
 
 // ExportFolds writes each fold as input for a peer (NLP.js,
 // /work/shared/peers/nlpjs): dir/fold<i>/corpus.json holds what the fold's
-// indexes learn (every entry's title and the other folds' trained
-// questions, {"<lang>": {"<id>": [text, ...]}}), and
+// indexes learn (every entry's title, the other folds' phrasings and
+// questions: {"<lang>": {"<id>": [text, ...]}}), and
 // dir/fold<i>/questions.jsonl the fold's questions, one
 // {"lang": ..., "text": ...} a line, in the order of the questions.
 func ExportFolds(c *content.Content, qs []Question, k int, dir string) error {
@@ -24,7 +24,7 @@ func ExportFolds(c *content.Content, qs []Question, k int, dir string) error {
 		corpus := map[string]map[string][]string{}
 		for lang := range c.Langs {
 			byID := map[string][]string{}
-			for _, d := range trainingDocs(c, lang, qs, func(i int) bool { return folds[i] != f }) {
+			for _, d := range trainingDocs(c, lang, qs, func(i int) bool { return folds[i] == f }) {
 				byID[d.ID] = append(byID[d.ID], d.Text)
 			}
 			corpus[lang] = byID

@@ -1,0 +1,90 @@
+package engine_test
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/salama-safety/salama/internal/chat"
+	"github.com/salama-safety/salama/internal/content"
+	"github.com/salama-safety/salama/internal/engine"
+	"github.com/salama-safety/salama/internal/memstore"
+)
+
+type labelled struct {
+	label, related, text string
+	line                 int
+}
+
+// readTSV reads a testdata file of tab-separated columns.
+func readTSV(tb testing.TB, path string, cols int) []labelled {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var out []labelled
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.SplitN(line, "\t", cols)
+		if len(parts) != cols {
+			tb.Fatalf("%s:%d: want %d tab-separated columns", path, n, cols)
+		}
+		l := labelled{label: parts[0], text: parts[cols-1], line: n}
+		if cols == 3 {
+			l.related = parts[1]
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// The matcher's accuracy is measured held out, by `salama eval match`
+// (internal/evaluate, whose tests hold the floors). Here: the questions
+// that lead to no entry get the engine's reply for them, before or after
+// matching.
+func TestQuestionsWithoutEntries(t *testing.T) {
+	for _, lang := range engine.New(knowledge, memstore.New(), engine.Options{}).Languages() {
+		t.Run(lang, func(t *testing.T) {
+			eng, _ := MustEngine(t)
+			for _, q := range knowledge.Content.Langs[lang].Questions {
+				r := ask(t, eng, lang, q.Text)
+				switch q.ID {
+				case content.QuestionGreeting:
+					if r.Kind != chat.KindGreeting {
+						t.Errorf("%s:%d: %q = %s %s, want a greeting", q.File, q.Line, q.Text, r.Kind, r.FAQID)
+					}
+				case content.QuestionNone:
+					if r.Kind == chat.KindAnswer {
+						t.Errorf("%s:%d: %q = answer %s, want no answer", q.File, q.Line, q.Text, r.FAQID)
+					}
+				}
+			}
+		})
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func ask(tb testing.TB, eng chat.Responder, lang, text string) chat.Reply {
+	tb.Helper()
+	r, err := eng.Respond(context.Background(), chat.Message{User: chat.User{Platform: chat.Console, ID: "dev"}, Text: text, LangHint: lang})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
