@@ -283,7 +283,8 @@ func (c *conv) text(text string) chat.Reply {
 	}
 	results := c.k.Index[c.lang].MatchWords(strings.Fields(rest), match.MaxChoices)
 	r := c.decide(results)
-	if greeted && r.Kind == chat.KindFallback {
+	if greeted && r.Kind != chat.KindAnswer {
+		// "hi, how are you": the welcome offers the topics anyway
 		return c.greeting()
 	}
 	if r.Kind == chat.KindFallback && c.e.opts.Gaps != nil {

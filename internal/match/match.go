@@ -17,10 +17,10 @@
 //     of its questions' vectors (its centroid), and scores the cosine
 //     between it and the question.
 //   - Words (weight 0.2). Synonyms are read as their head word, stop words
-//     dropped and words stemmed; a word the index does not know is looked
-//     up among known words one or two edits away. The entry scores half for
-//     coverage (how much of the question's idf-weighted information its
-//     words explain) and half for the cosine with its closest question.
+//     dropped and words stemmed; stems and pairs of neighbouring stems are
+//     terms. The entry scores half for coverage (how much of the question's
+//     idf-weighted information its terms explain) and half for the cosine
+//     with its closest question.
 //
 // The blend was chosen by cross-validation (internal/evaluate, `salama eval
 // match`, docs/MATCHING.md). Scores run from 0 to 1 and mean the same in
@@ -138,7 +138,7 @@ type scratch struct {
 	entries, docs     []int32   // touched
 	analysed          []string
 	feats             []uint32
-	terms             []queryTerm
+	terms             []int32
 	total             float64 // the question's information (word view)
 }
 
@@ -183,9 +183,7 @@ func (ix *Index) MatchWords(folded []string, limit int) []Result {
 	sc.reset(len(ix.ids), len(ix.words.docEntry))
 	defer sc.clear()
 	sc.analysed = ix.an.analyse(folded, sc.analysed[:0])
-	if !ix.words.score(sc) {
-		return nil
-	}
+	ix.words.score(sc)
 	ix.grams.score(sc, folded)
 
 	var top topK

@@ -35,12 +35,15 @@ func newAnalyser(lang Lang) analyser {
 			a.syn[s.words[0]] = append(a.syn[s.words[0]], s)
 		}
 	}
-	for _, list := range a.syn { // longest phrase first, then as written
-		slices.SortStableFunc(list, func(x, y synonym) int {
+	for _, list := range a.syn { // longest phrase first; the same order every time
+		slices.SortFunc(list, func(x, y synonym) int {
 			if len(x.words) != len(y.words) {
 				return len(y.words) - len(x.words)
 			}
-			return slices.Compare(x.words, y.words)
+			if c := slices.Compare(x.words, y.words); c != 0 {
+				return c
+			}
+			return slices.Compare(x.head, y.head)
 		})
 	}
 	return a
@@ -82,7 +85,7 @@ func (a *analyser) keep(out []string, w string) []string {
 type words struct {
 	terms  map[string]int32 // stem → term id
 	pairs  map[uint64]int32 // two stems' term ids → the pair's term id
-	names  []string         // term id → stem ("" for a pair)
+	nTerms int              // stems and pairs
 	idf    []float64
 	maxIDF float64
 	// entry and doc postings of each term, flattened: term t's are
@@ -91,12 +94,6 @@ type words struct {
 	docOff, docs      []int32
 	docEntry          []int32
 	docNorm           []float32
-	typos             typos
-}
-
-type queryTerm struct {
-	id     int32
-	weight float64 // idf times the certainty of the match
 }
 
 func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
@@ -108,9 +105,9 @@ func (w *words) build(nEntries int, docEntry []int32, analysed [][]string) {
 	intern := func(s string) int32 {
 		id, ok := w.terms[s]
 		if !ok {
-			id = int32(len(w.names))
+			id = int32(w.nTerms)
 			w.terms[s] = id
-			w.names = append(w.names, s)
+			w.nTerms++
 		}
 		return id
 	}
@@ -124,9 +121,9 @@ func (w *words) build(nEntries int, docEntry []int32, analysed [][]string) {
 				k := pairKey(prev, id)
 				p, ok := w.pairs[k]
 				if !ok {
-					p = int32(len(w.names))
+					p = int32(w.nTerms)
 					w.pairs[k] = p
-					w.names = append(w.names, "")
+					w.nTerms++
 				}
 				ts = append(ts, p)
 			}
@@ -135,7 +132,7 @@ func (w *words) build(nEntries int, docEntry []int32, analysed [][]string) {
 		slices.Sort(ts)
 		docTerms[d] = slices.Compact(ts)
 	}
-	n := len(w.names)
+	n := w.nTerms
 	// entries per term: a doc's terms are its entry's; an entry counts once
 	entryTerms := make([][]int32, nEntries)
 	for d, ts := range docTerms {
@@ -164,7 +161,6 @@ func (w *words) build(nEntries int, docEntry []int32, analysed [][]string) {
 		}
 		w.docNorm[d] = float32(math.Sqrt(sum))
 	}
-	w.typos = newTypos(w.terms, w.names)
 }
 
 // flatten lays lists out end to end: list i is flat[off[i]:off[i+1]], each
@@ -191,52 +187,47 @@ func flatten(n int, lists [][]int32) (off, flat []int32) {
 }
 
 // score adds the word view's sums for the question's stems (sc.analysed)
-// to sc; it reports false when the question's known words are all too
-// common to say anything ("what time is it").
-func (w *words) score(sc *scratch) bool {
+// to sc.
+func (w *words) score(sc *scratch) {
 	terms := sc.terms[:0]
 	var total float64 // the question's information, matched or not
-	var strongest float64
 	prev := int32(-1)
 	for _, s := range sc.analysed {
-		if id, ok := w.terms[s]; ok {
-			if prev >= 0 {
-				if p, ok := w.pairs[pairKey(prev, id)]; ok {
-					if terms, ok = addTerm(terms, queryTerm{p, w.idf[p]}); ok {
-						total += w.idf[p]
-					}
-				}
-			}
-			if terms, ok = addTerm(terms, queryTerm{id, w.idf[id]}); ok {
-				total += w.idf[id]
-				strongest = max(strongest, w.idf[id])
-			}
-			prev = id
+		id, ok := w.terms[s]
+		if !ok {
+			// an unknown word counts against coverage, but less than a
+			// known rare word: long messages carry words no phrasing has
+			total += w.maxIDF * 0.6
+			prev = -1
 			continue
 		}
-		prev = -1
-		// an unknown word counts against coverage, but less than a known
-		// rare word: long messages carry words no phrasing has.
-		total += w.maxIDF * 0.6
-		if near, ok := w.typos.nearest(s, w.names, w.idf); ok {
-			if terms, ok = addTerm(terms, queryTerm{near, w.idf[near] * 0.7}); ok {
-				strongest = max(strongest, w.idf[near]*0.7)
+		if prev >= 0 {
+			if p, ok := w.pairs[pairKey(prev, id)]; ok {
+				if terms, ok = addTerm(terms, p); ok {
+					total += w.idf[p]
+				}
 			}
 		}
+		if terms, ok = addTerm(terms, id); ok {
+			total += w.idf[id]
+		}
+		prev = id
 	}
 	sc.terms = terms
-	if len(terms) == 0 || strongest < minEvidence {
-		return false
+	sc.total = total
+	if len(terms) == 0 {
+		return
 	}
 	var qnorm float64
-	for _, qt := range terms {
-		qnorm += qt.weight * qt.weight
-		for _, e := range w.entries[w.entryOff[qt.id]:w.entryOff[qt.id+1]] {
+	for _, t := range terms {
+		idf := w.idf[t]
+		qnorm += idf * idf
+		for _, e := range w.entries[w.entryOff[t]:w.entryOff[t+1]] {
 			sc.touchEntry(e)
-			sc.cover[e] += qt.weight
+			sc.cover[e] += idf
 		}
-		x := qt.weight * w.idf[qt.id]
-		for _, d := range w.docs[w.docOff[qt.id]:w.docOff[qt.id+1]] {
+		x := idf * idf
+		for _, d := range w.docs[w.docOff[t]:w.docOff[t+1]] {
 			if sc.dot[d] == 0 {
 				sc.docs = append(sc.docs, d)
 			}
@@ -249,19 +240,14 @@ func (w *words) score(sc *scratch) bool {
 		e := w.docEntry[d]
 		sc.best[e] = max(sc.best[e], cosine(sc.dot[d], float64(w.docNorm[d]), qnorm))
 	}
-	sc.total = total
-	return true
 }
 
-// addTerm adds a term once, reporting whether it was new; the first weight
-// found stays.
-func addTerm(terms []queryTerm, qt queryTerm) ([]queryTerm, bool) {
-	for _, t := range terms {
-		if t.id == qt.id {
-			return terms, false
-		}
+// addTerm adds a term once, reporting whether it was new.
+func addTerm(terms []int32, t int32) ([]int32, bool) {
+	if slices.Contains(terms, t) {
+		return terms, false
 	}
-	return append(terms, qt), true
+	return append(terms, t), true
 }
 
 // entryScore is the word view's score of an entry: half coverage, half the
@@ -272,10 +258,6 @@ func (w *words) entryScore(sc *scratch, e int32) float64 {
 	}
 	return 0.5*sc.cover[e]/sc.total + 0.5*sc.best[e]
 }
-
-// minEvidence is the idf a question's rarest known word must reach: a word
-// found in about a third of the entries or fewer.
-const minEvidence = 1.3
 
 func hasPrefix(words, prefix []string) bool {
 	if len(prefix) > len(words) {
