@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/salama-safety/salama/faq"
@@ -20,7 +21,7 @@ func runEvalMatch(args []string, stdout io.Writer) error {
 	var cf contentFlags
 	cf.register(fset)
 	folds := fset.Int("folds", 5, "number of cross-validation folds")
-	testdata := fset.String("testdata", "testdata", "folder holding devset/<lang>.tsv and offtopic/<lang>.txt")
+	testdata := fset.String("testdata", "testdata", "folder holding offtopic/<lang>.txt")
 	thresholds := fset.String("thresholds", "nested", "nested (chosen on the other folds) or default (the engine's)")
 	misses := fset.Bool("misses", false, "list every held-out question the matcher got wrong")
 	export := fset.String("export", "", "write each fold as NLP.js input (corpus.json, questions.jsonl) under this folder, and stop")
@@ -119,7 +120,7 @@ func writeMatchReport(w io.Writer, rep *evaluate.MatchReport, thresholds string,
 	fmt.Fprintln(w, "\nMatcher top-1 by source of the question")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "lang\t")
-	sources := []string{evaluate.FromPhrasing, evaluate.FromDev}
+	sources := []string{evaluate.FromPhrasing, evaluate.FromQuestion}
 	for _, s := range sources {
 		fmt.Fprintf(tw, "%s\tn\t", s)
 	}
@@ -145,14 +146,18 @@ func writeMatchReport(w io.Writer, rep *evaluate.MatchReport, thresholds string,
 	if !misses {
 		return
 	}
-	fmt.Fprintln(w, "\nMisses (want → got)")
+	fmt.Fprintln(w, "\nMisses: file: want → got (ranked): question")
 	for _, o := range rep.Outcomes {
 		if o.Right() {
 			continue
 		}
 		got := o.Decision.String()
-		if len(o.Answer) > 0 {
-			got += fmt.Sprint(" ", o.Answer)
+		if o.Decision == match.Answer {
+			got += " " + o.Answer[0]
+		}
+		var ranked []string
+		for _, r := range o.Ranked {
+			ranked = append(ranked, fmt.Sprintf("%s %.2f", r.ID, r.Score))
 		}
 		want := o.ID
 		if want == "" {
@@ -162,7 +167,7 @@ func writeMatchReport(w io.Writer, rep *evaluate.MatchReport, thresholds string,
 		if o.Line > 0 {
 			where = fmt.Sprintf("%s:%d", o.File, o.Line)
 		}
-		fmt.Fprintf(w, "%s: %s → %s: %s\n", where, want, got, o.Text)
+		fmt.Fprintf(w, "%s: %s → %s (%s): %s\n", where, want, got, strings.Join(ranked, ", "), o.Text)
 	}
 }
 

@@ -15,21 +15,25 @@ type Scored struct {
 // a right answer is the goal; the right entry among two or three choices
 // costs the reader a tap; a fallback costs them the menu; a wrong answer
 // costs as much as a right one gains. Off-topic messages should get the
-// fallback; at most maxOffAnswered of them may be answered.
+// fallback: choices cost half a wrong answer, an answer a whole one, and
+// at most maxOffAnswered of them may be answered. Off-topic messages are
+// weighed as offTopicShare of all messages, whatever their number in the
+// data (few languages have an off-topic set yet).
 const (
 	gainRight      = 1.0
 	gainChoice     = 0.5
 	lossWrong      = -1.0
 	lossOffAnswer  = -1.0
-	lossOffChoice  = -0.25
+	lossOffChoice  = -0.5
 	maxOffAnswered = 0.05
+	offTopicShare  = 0.25
 )
 
 // utility is what thresholds are worth on scored questions, and whether
 // they answer few enough off-topic messages.
 func utility(qs []Scored, t match.Thresholds) (float64, bool) {
-	var u float64
-	off, offAnswered := 0, 0
+	var on, offU float64
+	n, off, offAnswered := 0, 0, 0
 	for _, q := range qs {
 		d := match.Decide(q.Ranked, t)
 		if q.ID == "" {
@@ -37,26 +41,34 @@ func utility(qs []Scored, t match.Thresholds) (float64, bool) {
 			switch d.Kind {
 			case match.Answer:
 				offAnswered++
-				u += lossOffAnswer
+				offU += lossOffAnswer
 			case match.Clarify:
-				u += lossOffChoice
+				offU += lossOffChoice
 			}
 			continue
 		}
+		n++
 		switch d.Kind {
 		case match.Answer:
 			if d.Results[0].ID == q.ID {
-				u += gainRight
+				on += gainRight
 			} else {
-				u += lossWrong
+				on += lossWrong
 			}
 		case match.Clarify:
 			for _, r := range d.Results {
 				if r.ID == q.ID {
-					u += gainChoice
+					on += gainChoice
 				}
 			}
 		}
+	}
+	u := 0.0
+	if n > 0 {
+		u += (1 - offTopicShare) * on / float64(n)
+	}
+	if off > 0 {
+		u += offTopicShare * offU / float64(off)
 	}
 	return u, float64(offAnswered) <= maxOffAnswered*float64(off)
 }
