@@ -302,6 +302,20 @@ func (c *conv) text(text string) chat.Reply {
 	return r
 }
 
+// Explain says how the safety router decided on a message (for `salama ask
+// --explain`): the language the engine would answer in, and the router's
+// reasons. It stores and counts nothing.
+func (e *Engine) Explain(ctx context.Context, m chat.Message) (lang string, ex safety.Explanation) {
+	c := &conv{e: e, k: e.k.Load(), ctx: ctx, m: m}
+	c.prefs, _ = e.store.Prefs(ctx, m.User)
+	c.resolve()
+	words := norm.Words(m.Text)
+	if d := c.k.detect(m.Text, words, c.lang); d != "" {
+		c.lang = d
+	}
+	return c.lang, c.k.Safety.Explain(words, c.lang)
+}
+
 // safetyReply runs the safety check (package safety) on a message's folded
 // words; ok is false when the message goes on to the FAQ. It also settles
 // the language of the reply: the language the message is written in.

@@ -43,6 +43,12 @@ type Options struct {
 	Epochs int
 	// Rate is the starting learning rate (default 0.2).
 	Rate float64
+	// Decay shrinks every weight by this fraction after each epoch (L2
+	// regularisation, applied in bulk; default 0: none).
+	Decay float64
+	// Norm scales a message's features by 1/sqrt(count) when set, so a long
+	// message's score is not the sum of all its words.
+	Norm bool
 	// Seed orders the examples (default 1).
 	Seed uint64
 }
@@ -169,6 +175,7 @@ type Model struct {
 	rows    []int32
 	weights []float32 // row-major: len(rows used) × len(Classes)
 	bias    []float32
+	norm    bool
 }
 
 // Train fits a model to the examples. Classes names the classes that
@@ -176,7 +183,7 @@ type Model struct {
 func Train(classes []string, examples []Example, o Options) *Model {
 	o = o.withDefaults()
 	k := len(classes)
-	m := &Model{Classes: classes, feat: NewFeaturizer(o), rows: make([]int32, Buckets), bias: make([]float32, k)}
+	m := &Model{Classes: classes, feat: NewFeaturizer(o), rows: make([]int32, Buckets), bias: make([]float32, k), norm: o.Norm}
 	for i := range m.rows {
 		m.rows[i] = -1
 	}
@@ -214,12 +221,18 @@ func Train(classes []string, examples []Example, o Options) *Model {
 			rate := float32(o.Rate * (1 - float64(step)/total))
 			step++
 			rows := flat[spans[idx][0]:spans[idx][1]]
-			copy(logits, m.bias)
+			scale := m.scale(len(rows))
+			for c := range logits {
+				logits[c] = 0
+			}
 			for _, r := range rows {
 				row := w[int(r)*k : int(r)*k+k]
 				for c, x := range row {
 					logits[c] += x
 				}
+			}
+			for c := range logits {
+				logits[c] = logits[c]*scale + m.bias[c]
 			}
 			softmax32(logits)
 			active = active[:0]
@@ -229,9 +242,9 @@ func Train(classes []string, examples []Example, o Options) *Model {
 					g -= 1
 				}
 				if g > 1e-4 || g < -1e-4 {
-					grad[c] = rate * g
+					m.bias[c] -= rate * g
+					grad[c] = rate * g * scale
 					active = append(active, c)
-					m.bias[c] -= grad[c]
 				}
 			}
 			if len(active) == 0 {
@@ -244,8 +257,22 @@ func Train(classes []string, examples []Example, o Options) *Model {
 				}
 			}
 		}
+		if o.Decay > 0 {
+			keep := float32(1 - o.Decay)
+			for i := range w {
+				w[i] *= keep
+			}
+		}
 	}
 	return m
+}
+
+// scale is the factor a message's summed feature weights are multiplied by.
+func (m *Model) scale(n int) float32 {
+	if !m.norm || n == 0 {
+		return 1
+	}
+	return float32(1 / math.Sqrt(float64(n)))
 }
 
 func softmax32(v []float32) {
@@ -267,7 +294,7 @@ func softmax32(v []float32) {
 func (m *Model) scores(features []uint32, out []float64) {
 	k := len(m.Classes)
 	for c := range k {
-		out[c] = float64(m.bias[c])
+		out[c] = 0
 	}
 	for _, f := range features {
 		r := m.rows[f]
@@ -278,6 +305,10 @@ func (m *Model) scores(features []uint32, out []float64) {
 		for c, w := range row {
 			out[c] += float64(w)
 		}
+	}
+	scale := float64(m.scale(len(features)))
+	for c := range k {
+		out[c] = out[c]*scale + float64(m.bias[c])
 	}
 }
 
@@ -317,3 +348,50 @@ func (m *Model) Weight(feature uint32, class int) (float64, bool) {
 	}
 	return float64(m.weights[int(r)*len(m.Classes)+class]), true
 }
+
+// Named is a feature and what it is made of, for explanations.
+type Named struct {
+	ID   uint32
+	Text string // "kill", "kill myself", "<kil"
+}
+
+// Named returns the features of folded words with their texts, in the order
+// they occur (a feature may appear more than once).
+func (f Featurizer) Named(words []string) []Named {
+	var out []Named
+	for i, w := range words {
+		out = append(out, Named{bucket(hashString(kindWord, w)), w})
+		if i > 0 {
+			out = append(out, Named{bucket(hashString(hashString(kindPair, words[i-1]), w)), words[i-1] + " " + w})
+		}
+		padded := []rune("<" + w + ">")
+		if len(padded) > 64 {
+			padded = append(padded[:63], '>') // Features reads 62 letters of a longer word
+		}
+		for n := f.minN; n <= f.maxN && n < len(padded); n++ {
+			for s := 0; s+n <= len(padded); s++ {
+				gram := string(padded[s : s+n])
+				out = append(out, Named{gramID(gram), gram})
+			}
+		}
+	}
+	return out
+}
+
+// gramID is the feature id of an n-gram of "<word>" (markers included): the
+// hash Features computes, over the same bytes.
+func gramID(gram string) uint32 {
+	h := uint64(kindGram) ^ 14695981039346656037
+	for i := 0; i < len(gram); i++ {
+		h = (h ^ uint64(gram[i])) * 1099511628211
+	}
+	return bucket(h)
+}
+
+// NamedFeatures is Featurizer.Named with the model's featurizer.
+func (m *Model) NamedFeatures(words []string) []Named { return m.feat.Named(words) }
+
+// Token is the feature id of a named feature that is not text (for
+// example, "the message has a word of this lexicon"). Its name cannot
+// collide with a word's.
+func Token(name string) uint32 { return bucket(hashString(kindWord, "\x00"+name)) }

@@ -109,7 +109,7 @@ func New(rules []content.Rule, examples []content.Example) (*Router, error) {
 	}
 	var s *Scorer
 	if len(examples) > 0 {
-		s = Train(examples)
+		s = Train(examples, rules)
 	}
 	return NewRouter(compiled, s, DefaultThresholds), nil
 }

@@ -14,6 +14,7 @@ import (
 // and safe for concurrent use.
 type Scorer struct {
 	model *learn.Model
+	lex   *lexicon // nil without rules
 	// reply of each class (content.Reply*), by class index
 	replies []string
 	// related is the entry most examples of a category name, by class index
@@ -31,29 +32,48 @@ const (
 
 // Train fits a scorer to labelled examples. Examples of every category
 // should be present; a category with none is never predicted.
-func Train(examples []content.Example) *Scorer {
+func Train(examples []content.Example, rules []content.Rule) *Scorer {
+	return TrainWith(examples, rules, learn.Options{})
+}
+
+// TrainWith is Train with the learner's options.
+func TrainWith(examples []content.Example, rules []content.Rule, o learn.Options) *Scorer {
 	classes := make([]string, len(content.Categories))
 	replies := make([]string, len(content.Categories))
 	for i, c := range content.Categories {
 		classes[i], replies[i] = c.Name, c.Reply
 	}
-	feat := learn.NewFeaturizer(learn.Options{})
+	feat := learn.NewFeaturizer(o)
 	data := make([]learn.Example, 0, len(examples))
 	relatedCount := make([]map[string]int, len(classes))
 	for i := range relatedCount {
 		relatedCount[i] = map[string]int{}
 	}
-	for _, ex := range examples {
+	texts := make([][]string, len(examples))
+	for i, ex := range examples {
+		texts[i] = norm.Words(ex.Text)
+	}
+	var lex *lexicon
+	if len(rules) > 0 {
+		lex = newLexicon(rules, commonWords(texts))
+	}
+	for i, ex := range examples {
 		class := slices.Index(classes, ex.Category)
 		if class < 0 {
 			continue
 		}
-		data = append(data, learn.Example{Features: feat.Features(norm.Words(ex.Text), nil), Class: class})
+		f := feat.Features(texts[i], nil)
+		if lex != nil {
+			f = lex.features(texts[i], f)
+			slices.Sort(f)
+			f = slices.Compact(f)
+		}
+		data = append(data, learn.Example{Features: f, Class: class})
 		if ex.Related != "" {
 			relatedCount[class][ex.Related]++
 		}
 	}
-	s := &Scorer{model: learn.Train(classes, data, learn.Options{}), replies: replies, related: make([]string, len(classes))}
+	s := &Scorer{model: learn.Train(classes, data, o), lex: lex, replies: replies, related: make([]string, len(classes))}
 	for i, counts := range relatedCount {
 		best := 0
 		for id, n := range counts { // the most named entry; ties by id
@@ -129,6 +149,11 @@ func mergeProbs(a, b [numCategories]float64, reply string) [numCategories]float6
 
 func (s *Scorer) score(words []string, bp *[]uint32) Scores {
 	*bp = s.model.Features(words, *bp)
+	if s.lex != nil {
+		*bp = s.lex.features(words, *bp)
+		slices.Sort(*bp)
+		*bp = slices.Compact(*bp)
+	}
 	var out Scores
 	s.model.Probs(*bp, out.Probs[:])
 	for i, p := range out.Probs {
@@ -157,4 +182,47 @@ func (s *Scorer) Related(category string) string {
 		return ""
 	}
 	return s.related[i]
+}
+
+// faqCategory is the category an FAQ entry's titles and phrasings teach the
+// scorer: every question the FAQ answers is a hard negative (the scorer
+// learns what ordinary questions about these topics look like), the
+// prevention entry's are own-thoughts, and entries whose phrasings include
+// people in danger now teach nothing (skip).
+func faqCategory(e *content.Entry) (category string, skip bool) {
+	switch e.ID {
+	case "prevention.own-thoughts":
+		return "own-thoughts", false
+	case "grooming.meeting", "help.talk-now", "help.danger-now", "livestream.paid-shows":
+		return "", true
+	}
+	switch e.Topic {
+	case "sextortion", "images", "livestream", "report", "blame", "help":
+		return content.CategoryVictim, false
+	}
+	return content.CategoryOrdinary, false
+}
+
+// FAQExamples are the FAQ's titles and phrasings in every language, as
+// extra training examples of what is not danger (see faqCategory). They are
+// weak labels: they teach the scorer, and are never scored in evaluations.
+func FAQExamples(c *content.Content) []content.Example {
+	var out []content.Example
+	for code, l := range c.Langs {
+		for _, id := range c.IDs {
+			e := l.Entries[id]
+			if e == nil {
+				continue
+			}
+			en := c.Langs[content.SourceLanguage].Entries[id]
+			category, skip := faqCategory(en)
+			if skip {
+				continue
+			}
+			for _, text := range append([]string{e.Title}, e.Phrasings...) {
+				out = append(out, content.Example{Category: category, Related: id, Text: text, Lang: code, File: e.File})
+			}
+		}
+	}
+	return out
 }
