@@ -6,24 +6,31 @@
 //
 // The rules are the lexicons in faq/<lang>/safety.txt (format in
 // faq/README.md), compiled here into word patterns over folded text: precise
-// and explainable, each naming its taxonomy category. The scorer is a linear
-// model over word and character n-grams (package learn), trained when the
-// content loads from the labelled examples in
-// faq/<lang>/safety-examples.txt: it carries what the rules cannot list, the
-// many ways people word the same danger in twelve languages. The policy
-// (docs/SAFETY.md) combines them so that it fails safe:
+// and explainable, each naming its taxonomy category (CATALOGUE.md). The
+// scorer is a linear model over words, word pairs and character n-grams
+// (package learn), trained when the content loads from the labelled examples
+// in faq/<lang>/safety-examples.txt: it carries what the rules cannot list,
+// the many ways people word the same danger in twelve languages. It also
+// reads the rules' words as features, so the curated vocabulary reaches
+// wordings no example used.
 //
-//  1. urgent when an urgent rule matches or the scorer gives danger a
-//     probability of at least [Thresholds].Urgent: doubt about danger is
-//     treated as danger;
-//  2. a deterrence signal (a deterrence rule, or the scorer) together with a
-//     help-seeking signal (a help-seeking phrase of the message's language,
-//     or the scorer's victim-or-witness class) gives [Mixed]: no FAQ content,
-//     words for both readers, never a rebuke;
-//  3. deterrence alone gives [Deterrence];
-//  4. the prevention answer ([OwnThoughts]) only when an own-thoughts rule
-//     matches or the scorer is sure the writer speaks of their own interest,
-//     and nothing suggests a victim.
+// # Policy
+//
+// The policy (decide; docs/SAFETY.md) fails safe:
+//
+//  1. urgent when an urgent rule matches, or when the scorer's probability
+//     of danger reaches [Thresholds].Urgent and it does not read an offender
+//     or someone's own thoughts as likelier: doubt about danger is danger;
+//  2. a deterrence signal (a deterrence rule, or the scorer) gives no FAQ
+//     content. The plain deterrence reply needs a rule, the scorer's
+//     agreement and no sign of a victim or witness (a help-seeking phrase of
+//     the message's language, or the scorer); otherwise [Mixed], which speaks
+//     to both readers and never rebukes;
+//  3. the prevention answer ([OwnThoughts]) only when the writer speaks of
+//     their own interest (a rule the scorer does not contradict, or the
+//     scorer alone) and nothing suggests a victim;
+//  4. a message the FAQ matcher is sure is one of its everyday questions
+//     ([Message].Known) needs a higher probability from the scorer.
 package safety
 
 import (
