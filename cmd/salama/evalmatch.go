@@ -21,7 +21,6 @@ func runEvalMatch(args []string, stdout io.Writer) error {
 	var cf contentFlags
 	cf.register(fset)
 	folds := fset.Int("folds", 5, "number of cross-validation folds")
-	testdata := fset.String("testdata", "testdata", "folder holding offtopic/<lang>.txt")
 	thresholds := fset.String("thresholds", "nested", "nested (chosen on the other folds) or default (the engine's)")
 	misses := fset.Bool("misses", false, "list every held-out question the matcher got wrong")
 	export := fset.String("export", "", "write each fold as NLP.js input (corpus.json, questions.jsonl) under this folder, and stop")
@@ -53,10 +52,7 @@ func runEvalMatch(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	qs, err := evaluate.MatchData(c, *testdata)
-	if err != nil {
-		return err
-	}
+	qs := evaluate.MatchData(c)
 	if *export != "" {
 		return evaluate.ExportFolds(c, qs, *folds, *export)
 	}
@@ -82,7 +78,7 @@ func writeMatchReport(w io.Writer, rep *evaluate.MatchReport, thresholds string,
 		}
 		return fmt.Sprintf("%.1f%%", 100*float64(h)/float64(n))
 	}
-	langs := append(append([]string{}, rep.Langs...), evaluate.All)
+	langs := append(append([]string{}, rep.Langs...), evaluate.AllLangs)
 	fmt.Fprintf(w, "Matching, %d-fold cross-validation: each fold's questions are ranked by indexes built without them", rep.Folds)
 	if thresholds == "nested" {
 		fmt.Fprintf(w, ",\nand decided by thresholds chosen on the other folds.\n\n")

@@ -119,8 +119,8 @@ type MatchReport struct {
 	Outcomes []Outcome
 }
 
-// All is the key of the tallies over every language.
-const All = "all"
+// AllLangs is the key of the tallies over every language.
+const AllLangs = "all"
 
 // Match cross-validates the matcher and the BM25 baseline on the labelled
 // questions: they are dealt into k folds (per language and entry), and each
@@ -275,7 +275,7 @@ func (r *MatchReport) tally(method string, o *Outcome) {
 		}
 		return m[key][lang]
 	}
-	for _, lang := range []string{o.Lang, All} {
+	for _, lang := range []string{o.Lang, AllLangs} {
 		get(r.Tallies, method, lang).add(o)
 		if method == Salama {
 			get(r.BySource, o.From, lang).add(o)

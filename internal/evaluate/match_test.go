@@ -14,8 +14,8 @@ import (
 // and docs/MATCHING.md). Raise them as matching improves; never lower one
 // to make a change pass.
 var matchFloors = map[string]float64{
-	evaluate.All: 0.76,
-	"am":         0.84, "ar": 0.83, "bn": 0.72, "en": 0.74, "es": 0.77, "fil": 0.70,
+	evaluate.AllLangs: 0.76,
+	"am":              0.84, "ar": 0.83, "bn": 0.72, "en": 0.74, "es": 0.77, "fil": 0.70,
 	"fr": 0.74, "ha": 0.71, "hi": 0.79, "id": 0.72, "pt": 0.72, "sw": 0.77,
 }
 
@@ -24,14 +24,11 @@ func TestMatchHeldOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	qs, err := evaluate.MatchData(c, "../../testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
+	qs := evaluate.MatchData(c)
 	// the engine's thresholds, to spare the nested choice: top-1 does not
 	// depend on them, and off-topic answers are checked against them
 	rep := evaluate.Match(c, qs, evaluate.MatchOptions{Thresholds: &match.DefaultThresholds})
-	for _, lang := range append(rep.Langs, evaluate.All) {
+	for _, lang := range append(rep.Langs, evaluate.AllLangs) {
 		s, b := rep.Tallies[evaluate.Salama][lang], rep.Tallies[evaluate.BM25][lang]
 		top1 := float64(s.Top1) / float64(s.N)
 		t.Logf("%s: top-1 %.1f%% (%d/%d), BM25 %.1f%%", lang, 100*top1, s.Top1, s.N, 100*float64(b.Top1)/float64(b.N))

@@ -1,13 +1,7 @@
 package evaluate
 
 import (
-	"bufio"
-	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/salama-safety/salama/internal/content"
 	"github.com/salama-safety/salama/internal/norm"
@@ -17,7 +11,7 @@ import (
 const (
 	FromPhrasing = "phrasing" // an entry's phrasings, faq/<lang>/<id>.txt
 	FromQuestion = "question" // faq/<lang>/questions.tsv
-	FromOffTopic = "offtopic" // testdata/offtopic/<lang>.txt, and the questions labelled none
+	FromOffTopic = "offtopic" // faq/<lang>/offtopic.txt, and the questions labelled none
 )
 
 // Question is one labelled question of the matching evaluation.
@@ -33,14 +27,13 @@ type Question struct {
 	folded string
 }
 
-// MatchData gathers the labelled questions of every language: the entries'
-// phrasings and the questions of questions.tsv from the content, and the
-// off-topic messages of <testdata>/offtopic/<lang>.txt when there is such
-// a file. Greetings are left out (the engine welcomes them before any
+// MatchData gathers the labelled questions of every language from the
+// content: the entries' phrasings, the questions of questions.tsv and the
+// off-topic messages of offtopic.txt. Greetings are left out (the engine welcomes them before any
 // matching), and so is a question whose folded text repeats an entry's
 // title or a question gathered before it in its language: the same text
 // cannot be both learned and held out.
-func MatchData(c *content.Content, testdata string) ([]Question, error) {
+func MatchData(c *content.Content) []Question {
 	var out []Question
 	langs := make([]string, 0, len(c.Langs))
 	for code := range c.Langs {
@@ -79,41 +72,9 @@ func MatchData(c *content.Content, testdata string) ([]Question, error) {
 				add(Question{Lang: code, ID: q.ID, Text: q.Text, From: FromQuestion, File: q.File, Line: q.Line})
 			}
 		}
-		off, err := readLines(filepath.Join(testdata, "offtopic", code+".txt"))
-		if err != nil {
-			return nil, err
-		}
-		for _, ln := range off {
-			add(Question{Lang: code, Text: ln.text, From: FromOffTopic, File: ln.file, Line: ln.line})
+		for _, text := range l.Offtopic {
+			add(Question{Lang: code, Text: text, From: FromOffTopic, File: code + "/offtopic.txt"})
 		}
 	}
-	return out, nil
-}
-
-type line struct {
-	text, file string
-	line       int
-}
-
-// readLines returns the lines of a file that are neither blank nor
-// comments; a missing file has none.
-func readLines(file string) ([]line, error) {
-	f, err := os.Open(file)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var out []line
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		t := strings.TrimSpace(sc.Text())
-		if t == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		out = append(out, line{text: t, file: file, line: n})
-	}
-	return out, sc.Err()
+	return out
 }
