@@ -1,62 +1,111 @@
 package match
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // grams is the n-gram view of an index: each entry's centroid over the
 // hashed features of its docs (see the package documentation).
 type grams struct {
 	slots map[uint32]int32 // feature → slot
 	idf   []float32        // by slot
-	// postings by slot, flattened: slot s's entries and weights are at
-	// off[s]:off[s+1]
-	off     []int32
-	entries []int32
-	weights []float32
+	post  postings         // by slot: the entries whose centroid has it
 }
 
-func (g *grams) build(nEntries int, docEntry []int32, folded, analysed [][]string) {
+// docFeatures appends the slots of a doc's or a question's features to
+// dst, each once: those of its folded words, of its stems, and of the
+// neighbouring pairs of each. wordSlots appends a word's slots, pairSlot
+// gives a pair's; seen marks the slots taken (seen[s] == stamp).
+func docFeatures(folded, analysed []string, dst []int32, wordSlots func(string, []int32) []int32, pairSlot func(a, b string) (int32, bool), seen []uint32, stamp uint32) []int32 {
+	for _, words := range [2][]string{folded, analysed} {
+		for i, w := range words {
+			n := len(dst)
+			dst = keepUnseen(wordSlots(w, dst), n, seen, stamp)
+			if i > 0 {
+				if s, ok := pairSlot(words[i-1], w); ok && seen[s] != stamp {
+					seen[s] = stamp
+					dst = append(dst, s)
+				}
+			}
+		}
+	}
+	return dst
+}
+
+// keepUnseen keeps, of dst[from:], the slots not yet seen, and marks them.
+func keepUnseen(dst []int32, from int, seen []uint32, stamp uint32) []int32 {
+	kept := from
+	for _, s := range dst[from:] {
+		if seen[s] != stamp {
+			seen[s] = stamp
+			dst[kept] = s
+			kept++
+		}
+	}
+	return dst[:kept]
+}
+
+func (g *grams) build(nEntries int, byEntry [][]int32, folded, analysed [][]string) {
 	g.slots = map[uint32]int32{}
-	// each doc's features as slots, end to end
+	var buf []uint32
+	slotOf := func(f uint32) int32 {
+		s, ok := g.slots[f]
+		if !ok {
+			s = int32(len(g.slots))
+			g.slots[f] = s
+		}
+		return s
+	}
+	// a word's features are hashed once, however often it is used
+	cache := map[string][]int32{}
+	slotsOfWord := func(w string) []int32 {
+		ss, ok := cache[w]
+		if !ok {
+			buf = featurizer.Word(w, buf[:0])
+			ss = make([]int32, len(buf))
+			for i, f := range buf {
+				ss[i] = slotOf(f)
+			}
+			cache[w] = ss
+		}
+		return ss
+	}
+	wordSlots := func(w string, dst []int32) []int32 { return append(dst, slotsOfWord(w)...) }
+	// every feature gets its slot first, then each doc its slots, once each
+	for d := range folded {
+		for _, words := range [2][]string{folded[d], analysed[d]} {
+			for i, w := range words {
+				slotsOfWord(w)
+				if i > 0 {
+					slotOf(featurizer.Pair(words[i-1], w))
+				}
+			}
+		}
+	}
+	pairSlot := func(a, b string) (int32, bool) { return g.slots[featurizer.Pair(a, b)], true }
 	docOff := make([]int32, len(folded)+1)
 	var docSlots []int32
-	var df []int32
-	var buf []uint32
+	seen := make([]uint32, len(g.slots))
 	for d := range folded {
-		buf = appendFeatures(buf[:0], folded[d], analysed[d])
-		for _, f := range buf {
-			s, ok := g.slots[f]
-			if !ok {
-				s = int32(len(df))
-				g.slots[f] = s
-				df = append(df, 0)
-			}
-			df[s]++
-			docSlots = append(docSlots, s)
-		}
+		docSlots = docFeatures(folded[d], analysed[d], docSlots, wordSlots, pairSlot, seen, uint32(d+1))
 		docOff[d+1] = int32(len(docSlots))
 	}
+	nSlots := len(g.slots)
+	df := make([]int32, nSlots)
+	for _, s := range docSlots {
+		df[s]++
+	}
 	n := float64(len(folded))
-	g.idf = make([]float32, len(df))
+	g.idf = make([]float32, nSlots)
 	for s, c := range df {
 		g.idf[s] = float32(math.Log(1 + n/float64(c)))
 	}
-	// docs grouped by entry
-	byEntry := make([][]int32, nEntries)
-	for d, e := range docEntry {
-		byEntry[e] = append(byEntry[e], int32(d))
-	}
 	// each entry's centroid: the sum of its docs' normalised vectors,
-	// normalised; kept as (slot, weight) pairs, entry by entry
-	acc := make([]float64, len(df))
-	var touched, pSlot, pEntry []int32
-	var pWeight []float32
-	count := make([]int32, len(df)+1)
-	for e, docs := range byEntry {
+	// normalised
+	acc := make([]float64, nSlots)
+	var touched []int32
+	ps := make([]posting, 0, len(docSlots)/2)
+	for e := range nEntries {
 		touched = touched[:0]
-		for _, d := range docs {
+		for _, d := range byEntry[e] {
 			slots := docSlots[docOff[d]:docOff[d+1]]
 			var norm float64
 			for _, s := range slots {
@@ -75,63 +124,36 @@ func (g *grams) build(nEntries int, docEntry []int32, folded, analysed [][]strin
 			norm += acc[s] * acc[s]
 		}
 		norm = math.Sqrt(norm)
-		slices.Sort(touched)
 		for _, s := range touched {
-			pSlot = append(pSlot, s)
-			pEntry = append(pEntry, int32(e))
-			pWeight = append(pWeight, float32(acc[s]/norm))
-			count[s+1]++
+			ps = append(ps, posting{key: s, entry: int32(e), weight: acc[s] / norm})
 			acc[s] = 0
 		}
 	}
-	// by slot: a counting sort keeps each slot's entries in order
-	g.off = count
-	for s := range len(df) {
-		g.off[s+1] += g.off[s]
-	}
-	g.entries = make([]int32, len(pSlot))
-	g.weights = make([]float32, len(pSlot))
-	next := slices.Clone(g.off[:len(df)])
-	for i, s := range pSlot {
-		g.entries[next[s]] = pEntry[i]
-		g.weights[next[s]] = pWeight[i]
-		next[s]++
-	}
-}
-
-// appendFeatures appends the sorted, distinct features of a text (its
-// folded words and its stems) to dst.
-func appendFeatures(dst []uint32, folded, analysed []string) []uint32 {
-	start := len(dst)
-	dst = append(dst, featurizer.Features(folded, nil)...)
-	dst = append(dst, featurizer.Features(analysed, nil)...)
-	tail := dst[start:]
-	slices.Sort(tail)
-	return dst[:start+len(slices.Compact(tail))]
+	g.post = newPostings(nSlots, nEntries, ps)
 }
 
 // score adds each entry's cosine with the question to sc.gram.
 func (g *grams) score(sc *scratch, folded []string) {
-	sc.feats = appendFeatures(sc.feats[:0], folded, sc.analysed)
+	sc.seen, sc.stamp = nextStamp(sc.seen, sc.stamp, len(g.idf))
+	wordSlots := func(w string, dst []int32) []int32 {
+		sc.feats = featurizer.Word(w, sc.feats[:0])
+		for _, f := range sc.feats {
+			if s, ok := g.slots[f]; ok {
+				dst = append(dst, s)
+			}
+		}
+		return dst
+	}
+	pairSlot := func(a, b string) (int32, bool) {
+		s, ok := g.slots[featurizer.Pair(a, b)]
+		return s, ok
+	}
+	sc.slots = docFeatures(folded, sc.analysed, sc.slots[:0], wordSlots, pairSlot, sc.seen, sc.stamp)
 	var qnorm float64
-	for _, f := range sc.feats {
-		s, ok := g.slots[f]
-		if !ok {
-			continue
-		}
-		idf := g.idf[s]
-		qnorm += float64(idf) * float64(idf)
-		ws := g.weights[g.off[s]:g.off[s+1]]
-		for i, e := range g.entries[g.off[s]:g.off[s+1]] {
-			sc.touchEntry(e)
-			sc.gram[e] += float64(idf * ws[i])
-		}
+	for _, s := range sc.slots {
+		idf := float64(g.idf[s])
+		qnorm += idf * idf
+		g.post.add(s, idf, sc.gram, sc)
 	}
-	if qnorm == 0 {
-		return
-	}
-	qnorm = math.Sqrt(qnorm)
-	for _, e := range sc.entries {
-		sc.gram[e] = math.Min(sc.gram[e]/qnorm, 1)
-	}
+	sc.gramNorm = math.Sqrt(qnorm)
 }

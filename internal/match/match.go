@@ -18,9 +18,9 @@
 //     between it and the question.
 //   - Words (weight 0.2). Synonyms are read as their head word, stop words
 //     dropped and words stemmed; stems and pairs of neighbouring stems are
-//     terms. The entry scores half for coverage (how much of the question's
-//     idf-weighted information its terms explain) and half for the cosine
-//     with its closest question.
+//     terms, weighted by how rare they are across entries (idf). The entry
+//     scores its coverage: how much of the question's information its terms
+//     explain, an unknown word counting against it.
 //
 // The blend was chosen by cross-validation (internal/evaluate, `salama eval
 // match`, docs/MATCHING.md). Scores run from 0 to 1 and mean the same in
@@ -46,7 +46,9 @@ import (
 )
 
 // Doc is one text that should lead to an entry: a title, a phrasing or a
-// question.
+// question. A doc without an ID is an off-topic message: together they
+// are scored like an entry, and no entry that fails to beat them is
+// returned.
 type Doc struct {
 	ID   string
 	Text string
@@ -84,9 +86,9 @@ var featurizer = learn.NewFeaturizer(learn.Options{MinN: 3, MaxN: 3})
 // Index ranks entries of one language. It is immutable and safe for
 // concurrent use.
 type Index struct {
-	lang Lang
-	ids  []string // entry index → id
-	an   analyser
+	ids []string // entry index → id
+	off int32    // the entry of off-topic docs, -1 for none
+	an  analyser
 	words
 	grams
 	scratch sync.Pool // *scratch, reused by Match
@@ -94,10 +96,10 @@ type Index struct {
 
 // New builds an index.
 func New(lang Lang, docs []Doc) *Index {
-	ix := &Index{lang: lang, an: newAnalyser(lang)}
+	ix := &Index{an: newAnalyser(lang), off: -1}
 	ix.scratch.New = func() any { return new(scratch) }
 	entryIndex := map[string]int32{}
-	docEntry := make([]int32, len(docs))
+	var byEntry [][]int32 // docs of each entry
 	folded := make([][]string, len(docs))
 	analysed := make([][]string, len(docs))
 	for d, doc := range docs {
@@ -106,14 +108,18 @@ func New(lang Lang, docs []Doc) *Index {
 			e = int32(len(ix.ids))
 			entryIndex[doc.ID] = e
 			ix.ids = append(ix.ids, doc.ID)
+			if doc.ID == "" {
+				ix.off = e
+			}
+			byEntry = append(byEntry, nil)
 		}
-		docEntry[d] = e
+		byEntry[e] = append(byEntry[e], int32(d))
 		folded[d] = norm.Words(doc.Text)
 		seen(lang.Seen, folded[d]...)
 		analysed[d] = ix.an.analyse(folded[d], nil)
 	}
-	ix.words.build(len(ix.ids), docEntry, analysed)
-	ix.grams.build(len(ix.ids), docEntry, folded, analysed)
+	ix.words.build(len(ix.ids), byEntry, analysed)
+	ix.grams.build(len(ix.ids), byEntry, folded, analysed)
 	return ix
 }
 
@@ -125,46 +131,54 @@ func seen(f func(string), words ...string) {
 	}
 }
 
-// IDs returns the ids of the entries the index ranks, in the order first
-// seen.
-func (ix *Index) IDs() []string { return ix.ids }
-
-// scratch holds Match's per-question sums, reused to spare the allocations.
-// Only the entries and docs a question touches are written, and they alone
-// are cleared afterwards.
+// scratch holds a question's sums, reused from question to question. An
+// entry's sums are reset when the question first reaches it, so a question
+// costs the postings it touches, not the size of the index.
 type scratch struct {
-	cover, best, gram []float64 // by entry
-	dot               []float64 // by doc
-	entries, docs     []int32   // touched
-	analysed          []string
-	feats             []uint32
-	terms             []int32
-	total             float64 // the question's information (word view)
+	mark        []uint32 // mark[e] == gen: entry e is in entries
+	gen         uint32
+	cover, gram []float64 // by entry
+	entries     []int32   // reached by this question
+	seen        []uint32  // seen[s] == stamp: slot s counted (grams)
+	stamp       uint32
+	analysed    []string
+	feats       []uint32
+	slots       []int32
+	terms       []int32
+	// total is the question's information (words), gramNorm its norm
+	// (grams)
+	total, gramNorm float64
 }
 
-func (s *scratch) reset(entries, docs int) {
+func (s *scratch) begin(entries int) {
 	if len(s.cover) < entries {
-		s.cover, s.best, s.gram = make([]float64, entries), make([]float64, entries), make([]float64, entries)
+		s.cover, s.gram = make([]float64, entries), make([]float64, entries)
 	}
-	if len(s.dot) < docs {
-		s.dot = make([]float64, docs)
-	}
+	s.mark, s.gen = nextStamp(s.mark, s.gen, entries)
+	s.entries = s.entries[:0]
+	s.total, s.gramNorm = 0, 0
 }
 
-func (s *scratch) touchEntry(e int32) {
-	if s.cover[e] == 0 && s.gram[e] == 0 {
+// visit adds an entry to those the question reaches, with its sums at 0.
+func (s *scratch) visit(e int32) {
+	if s.mark[e] != s.gen {
+		s.mark[e] = s.gen
 		s.entries = append(s.entries, e)
+		s.cover[e], s.gram[e] = 0, 0
 	}
 }
 
-func (s *scratch) clear() {
-	for _, e := range s.entries {
-		s.cover[e], s.best[e], s.gram[e] = 0, 0, 0
+// nextStamp returns marks of at least n and a stamp none of them holds.
+func nextStamp(marks []uint32, stamp uint32, n int) ([]uint32, uint32) {
+	if len(marks) < n {
+		return make([]uint32, n), 1
 	}
-	for _, d := range s.docs {
-		s.dot[d] = 0
+	stamp++
+	if stamp == 0 { // wrapped: start afresh
+		clear(marks)
+		stamp = 1
 	}
-	s.entries, s.docs = s.entries[:0], s.docs[:0]
+	return marks, stamp
 }
 
 // Match ranks the entries for text, best first, leaving out those that score
@@ -180,21 +194,36 @@ func (ix *Index) MatchWords(folded []string, limit int) []Result {
 	}
 	sc := ix.scratch.Get().(*scratch)
 	defer ix.scratch.Put(sc)
-	sc.reset(len(ix.ids), len(ix.words.docEntry))
-	defer sc.clear()
+	sc.begin(len(ix.ids))
 	sc.analysed = ix.an.analyse(folded, sc.analysed[:0])
 	ix.words.score(sc)
 	ix.grams.score(sc, folded)
-
 	var top topK
 	top.init(limit, len(sc.entries))
+	off := 0.0 // the off-topic messages' score: entries must beat it
 	for _, e := range sc.entries {
-		s := wordWeight*ix.words.entryScore(sc, e) + gramWeight*sc.gram[e]
+		var s float64
+		if sc.total > 0 {
+			s += wordWeight * sc.cover[e] / sc.total
+		}
+		if sc.gramNorm > 0 {
+			s += gramWeight * math.Min(sc.gram[e]/sc.gramNorm, 1)
+		}
+		if e == ix.off {
+			off = s
+			continue
+		}
 		if s > 0 {
 			top.add(Result{ID: ix.ids[e], Score: s})
 		}
 	}
-	return top.sorted()
+	out := top.sorted()
+	for i, r := range out {
+		if r.Score <= off {
+			return out[:i]
+		}
+	}
+	return out
 }
 
 // topK keeps the best results seen, all of them when unlimited.
@@ -244,12 +273,4 @@ func (t *topK) sorted() []Result {
 		return nil
 	}
 	return t.out
-}
-
-// cosine divides a dot product by two norms, 0 when either is 0.
-func cosine(dot, a, b float64) float64 {
-	if a == 0 || b == 0 {
-		return 0
-	}
-	return math.Min(dot/(a*b), 1)
 }

@@ -85,112 +85,70 @@ func (a *analyser) keep(out []string, w string) []string {
 type words struct {
 	terms  map[string]int32 // stem → term id
 	pairs  map[uint64]int32 // two stems' term ids → the pair's term id
-	nTerms int              // stems and pairs
-	idf    []float64
+	idf    []float32        // by term
 	maxIDF float64
-	// entry and doc postings of each term, flattened: term t's are
-	// entries[entryOff[t]:entryOff[t+1]]
-	entryOff, entries []int32
-	docOff, docs      []int32
-	docEntry          []int32
-	docNorm           []float32
+	post   postings // by term: the entries that have it
 }
 
 func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
 
-func (w *words) build(nEntries int, docEntry []int32, analysed [][]string) {
+func (w *words) build(nEntries int, byEntry [][]int32, analysed [][]string) {
 	w.terms, w.pairs = map[string]int32{}, map[uint64]int32{}
-	w.docEntry = docEntry
+	n := int32(0)
 	docTerms := make([][]int32, len(analysed))
-	intern := func(s string) int32 {
-		id, ok := w.terms[s]
-		if !ok {
-			id = int32(w.nTerms)
-			w.terms[s] = id
-			w.nTerms++
-		}
-		return id
-	}
 	for d, stems := range analysed {
 		ts := make([]int32, 0, 2*len(stems))
 		prev := int32(-1)
 		for _, s := range stems {
-			id := intern(s)
+			id, ok := w.terms[s]
+			if !ok {
+				id, n = n, n+1
+				w.terms[s] = id
+			}
 			ts = append(ts, id)
 			if prev >= 0 {
 				k := pairKey(prev, id)
 				p, ok := w.pairs[k]
 				if !ok {
-					p = int32(w.nTerms)
+					p, n = n, n+1
 					w.pairs[k] = p
-					w.nTerms++
 				}
 				ts = append(ts, p)
 			}
 			prev = id
 		}
-		slices.Sort(ts)
-		docTerms[d] = slices.Compact(ts)
+		docTerms[d] = ts
 	}
-	n := w.nTerms
-	// entries per term: a doc's terms are its entry's; an entry counts once
-	entryTerms := make([][]int32, nEntries)
-	for d, ts := range docTerms {
-		entryTerms[docEntry[d]] = append(entryTerms[docEntry[d]], ts...)
-	}
+	// each entry's terms, once each
 	df := make([]int32, n)
-	for e, ts := range entryTerms {
-		slices.Sort(ts)
-		entryTerms[e] = slices.Compact(ts)
-		for _, t := range entryTerms[e] {
-			df[t]++
+	var stamps []uint32 = make([]uint32, n)
+	var ps []posting
+	for e, docs := range byEntry {
+		for _, d := range docs {
+			for _, t := range docTerms[d] {
+				if stamps[t] != uint32(e+1) {
+					stamps[t] = uint32(e + 1)
+					df[t]++
+					ps = append(ps, posting{key: t, entry: int32(e), weight: 1})
+				}
+			}
 		}
 	}
-	w.entryOff, w.entries = flatten(n, entryTerms)
-	w.docOff, w.docs = flatten(n, docTerms)
-	w.idf = make([]float64, n)
+	w.idf = make([]float32, n)
 	for t := range df {
-		w.idf[t] = math.Log(1 + float64(nEntries)/float64(df[t]))
-		w.maxIDF = max(w.maxIDF, w.idf[t])
+		idf := math.Log(1 + float64(nEntries)/float64(df[t]))
+		w.idf[t] = float32(idf)
+		w.maxIDF = max(w.maxIDF, idf)
 	}
-	w.docNorm = make([]float32, len(docTerms))
-	for d, ts := range docTerms {
-		var sum float64
-		for _, t := range ts {
-			sum += w.idf[t] * w.idf[t]
-		}
-		w.docNorm[d] = float32(math.Sqrt(sum))
-	}
+	w.post = newPostings(int(n), nEntries, ps)
 }
 
-// flatten lays lists out end to end: list i is flat[off[i]:off[i+1]], each
-// list holding the indexes that named i.
-func flatten(n int, lists [][]int32) (off, flat []int32) {
-	off = make([]int32, n+1)
-	for _, l := range lists {
-		for _, t := range l {
-			off[t+1]++
-		}
-	}
-	for t := range n {
-		off[t+1] += off[t]
-	}
-	flat = make([]int32, off[n])
-	next := slices.Clone(off[:n])
-	for i, l := range lists {
-		for _, t := range l {
-			flat[next[t]] = int32(i)
-			next[t]++
-		}
-	}
-	return off, flat
-}
-
-// score adds the word view's sums for the question's stems (sc.analysed)
-// to sc.
+// score adds to sc.cover, for each entry, the idf of the question's terms
+// it has, and sets sc.total, the question's information: the idf of its
+// known terms and a share for each unknown word.
 func (w *words) score(sc *scratch) {
 	terms := sc.terms[:0]
-	var total float64 // the question's information, matched or not
+	var total float64
 	prev := int32(-1)
 	for _, s := range sc.analysed {
 		id, ok := w.terms[s]
@@ -202,61 +160,21 @@ func (w *words) score(sc *scratch) {
 			continue
 		}
 		if prev >= 0 {
-			if p, ok := w.pairs[pairKey(prev, id)]; ok {
-				if terms, ok = addTerm(terms, p); ok {
-					total += w.idf[p]
-				}
+			if p, ok := w.pairs[pairKey(prev, id)]; ok && !slices.Contains(terms, p) {
+				terms = append(terms, p)
 			}
 		}
-		if terms, ok = addTerm(terms, id); ok {
-			total += w.idf[id]
+		if !slices.Contains(terms, id) {
+			terms = append(terms, id)
 		}
 		prev = id
 	}
-	sc.terms = terms
-	sc.total = total
-	if len(terms) == 0 {
-		return
-	}
-	var qnorm float64
 	for _, t := range terms {
-		idf := w.idf[t]
-		qnorm += idf * idf
-		for _, e := range w.entries[w.entryOff[t]:w.entryOff[t+1]] {
-			sc.touchEntry(e)
-			sc.cover[e] += idf
-		}
-		x := idf * idf
-		for _, d := range w.docs[w.docOff[t]:w.docOff[t+1]] {
-			if sc.dot[d] == 0 {
-				sc.docs = append(sc.docs, d)
-			}
-			sc.dot[d] += x
-		}
+		idf := float64(w.idf[t])
+		total += idf
+		w.post.add(t, idf, sc.cover, sc)
 	}
-	// the question's norm includes its unmatched words, through total
-	qnorm = math.Max(math.Sqrt(qnorm), total/math.Sqrt(float64(len(sc.analysed)+1)))
-	for _, d := range sc.docs {
-		e := w.docEntry[d]
-		sc.best[e] = max(sc.best[e], cosine(sc.dot[d], float64(w.docNorm[d]), qnorm))
-	}
-}
-
-// addTerm adds a term once, reporting whether it was new.
-func addTerm(terms []int32, t int32) ([]int32, bool) {
-	if slices.Contains(terms, t) {
-		return terms, false
-	}
-	return append(terms, t), true
-}
-
-// entryScore is the word view's score of an entry: half coverage, half the
-// cosine with its closest doc.
-func (w *words) entryScore(sc *scratch, e int32) float64 {
-	if sc.total == 0 {
-		return 0
-	}
-	return 0.5*sc.cover[e]/sc.total + 0.5*sc.best[e]
+	sc.terms, sc.total = terms, total
 }
 
 func hasPrefix(words, prefix []string) bool {
