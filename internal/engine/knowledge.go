@@ -154,8 +154,9 @@ func MatchLang(code string, l *content.Lang) match.Lang {
 }
 
 // MatchDocs lists what a language's index is built from, in catalogue
-// order: each entry's title and phrasings, and the questions of
-// questions.tsv that name an entry the language has. held, when not nil,
+// order: each entry's title and phrasings, the questions of questions.tsv
+// that name an entry the language has, and the off-topic messages
+// (offtopic.txt and the questions labelled none). held, when not nil,
 // leaves out the phrasings and questions whose folded text it reports
 // (internal/evaluate holds them out by fold); titles always stay.
 func MatchDocs(c *content.Content, code string, held func(folded string) bool) []match.Doc {
@@ -177,6 +178,17 @@ func MatchDocs(c *content.Content, code string, held func(folded string) bool) [
 	for _, q := range l.Questions {
 		if l.Entries[q.ID] != nil && keep(q.Text) {
 			docs = append(docs, match.Doc{ID: q.ID, Text: q.Text})
+		}
+	}
+	// off-topic messages: what to leave (match.Doc)
+	for _, t := range l.Offtopic {
+		if keep(t) {
+			docs = append(docs, match.Doc{Text: t})
+		}
+	}
+	for _, q := range l.Questions {
+		if q.ID == content.QuestionNone && keep(q.Text) {
+			docs = append(docs, match.Doc{Text: q.Text})
 		}
 	}
 	return docs

@@ -8,9 +8,10 @@ import (
 )
 
 // bm25 is the textbook baseline: Okapi BM25 (k1 1.2, b 0.75) with each
-// entry one document, the concatenation of its title and trained
+// entry one document, the concatenation of its title, phrasings and
 // questions, folded and split into words (package norm) with no stop
-// words, synonyms or stemming.
+// words, synonyms or stemming. It ranks entries only: off-topic docs are
+// left out.
 type bm25 struct {
 	ids   []string
 	tf    []map[string]int
@@ -23,6 +24,9 @@ func newBM25(docs []match.Doc) *bm25 {
 	b := &bm25{df: map[string]int{}}
 	index := map[string]int{}
 	for _, d := range docs {
+		if d.ID == "" {
+			continue
+		}
 		e, ok := index[d.ID]
 		if !ok {
 			e = len(b.ids)

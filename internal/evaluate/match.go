@@ -214,7 +214,7 @@ func Match(c *content.Content, qs []Question, o MatchOptions) *MatchReport {
 			var scored []Scored
 			for i, q := range qs {
 				if folds[i] != f {
-					scored = append(scored, Scored{ID: q.ID, Ranked: inner[f][i]})
+					scored = append(scored, Scored{Lang: q.Lang, ID: q.ID, Ranked: inner[f][i]})
 				}
 			}
 			rep.FoldThresholds[f] = ChooseThresholds(scored)
@@ -223,7 +223,7 @@ func Match(c *content.Content, qs []Question, o MatchOptions) *MatchReport {
 	cwg.Go(func() {
 		scored := make([]Scored, len(qs))
 		for i, q := range qs {
-			scored[i] = Scored{ID: q.ID, Ranked: salama[i]}
+			scored[i] = Scored{Lang: q.Lang, ID: q.ID, Ranked: salama[i]}
 		}
 		rep.Chosen = ChooseThresholds(scored)
 	})

@@ -15,7 +15,8 @@ import (
 // ExportFolds writes each fold as input for a peer (NLP.js,
 // /work/shared/peers/nlpjs): dir/fold<i>/corpus.json holds what the fold's
 // indexes learn (every entry's title, the other folds' phrasings and
-// questions: {"<lang>": {"<id>": [text, ...]}}), and
+// questions, and their off-topic messages as NLP.js's intent None:
+// {"<lang>": {"<id>": [text, ...]}}), and
 // dir/fold<i>/questions.jsonl the fold's questions, one
 // {"lang": ..., "text": ...} a line, in the order of the questions.
 func ExportFolds(c *content.Content, qs []Question, k int, dir string) error {
@@ -25,7 +26,11 @@ func ExportFolds(c *content.Content, qs []Question, k int, dir string) error {
 		for lang := range c.Langs {
 			byID := map[string][]string{}
 			for _, d := range trainingDocs(c, lang, qs, func(i int) bool { return folds[i] == f }) {
-				byID[d.ID] = append(byID[d.ID], d.Text)
+				id := d.ID
+				if id == "" {
+					id = "None" // NLP.js's intent for what it should not answer
+				}
+				byID[id] = append(byID[id], d.Text)
 			}
 			corpus[lang] = byID
 		}

@@ -1,13 +1,16 @@
 package evaluate
 
 import (
+	"math"
+
 	"github.com/salama-safety/salama/internal/match"
 )
 
-// Scored is a question's label ("" for off-topic) and its ranked entries.
+// Scored is a question's language, label ("" for off-topic) and ranked
+// entries.
 type Scored struct {
-	ID     string
-	Ranked []match.Result
+	Lang, ID string
+	Ranked   []match.Result
 }
 
 // What each outcome is worth when choosing thresholds. These were fixed
@@ -16,9 +19,9 @@ type Scored struct {
 // costs the reader a tap; a fallback costs them the menu; a wrong answer
 // costs as much as a right one gains. Off-topic messages should get the
 // fallback: choices cost half a wrong answer, an answer a whole one, and
-// at most maxOffAnswered of them may be answered. Off-topic messages are
-// weighed as offTopicShare of all messages, whatever their number in the
-// data (few languages have an off-topic set yet).
+// at most maxOffAnswered of them may be answered in any language (with at
+// least minOffTopic of them to tell). Off-topic messages are weighed as
+// offTopicShare of all messages, whatever their number in the data.
 const (
 	gainRight      = 1.0
 	gainChoice     = 0.5
@@ -26,21 +29,72 @@ const (
 	lossOffAnswer  = -1.0
 	lossOffChoice  = -0.5
 	maxOffAnswered = 0.05
+	minOffTopic    = 20
 	offTopicShare  = 0.25
 )
 
-// utility is what thresholds are worth on scored questions, and whether
+// decided is a scored question reduced to what match.Decide reads: the
+// best three scores (0 for none), how many results there are, and where
+// the right entry is among them (-1: not there).
+type decided struct {
+	s     [3]float64
+	n     int8
+	right int8
+	off   bool
+	lang  string
+}
+
+func reduce(qs []Scored) []decided {
+	out := make([]decided, len(qs))
+	for i, q := range qs {
+		d := decided{n: int8(min(len(q.Ranked), 3)), right: -1, off: q.ID == "", lang: q.Lang}
+		for j, r := range q.Ranked[:d.n] {
+			d.s[j] = r.Score
+			if r.ID == q.ID {
+				d.right = int8(j)
+			}
+		}
+		out[i] = d
+	}
+	return out
+}
+
+// decide is match.Decide on a reduced question: its kind, and how many
+// results it offers (TestDecideAgrees holds the two together).
+func (d *decided) decide(t match.Thresholds) (match.Kind, int8) {
+	if d.n == 0 || d.s[0] < t.Floor {
+		return match.Fallback, 0
+	}
+	near := int8(1)
+	for j := int8(1); j < d.n; j++ {
+		if d.s[j] >= d.s[0]*t.Close {
+			near++
+		}
+	}
+	if d.s[0] >= t.Sure || d.s[0] >= t.Answer && near == 1 {
+		return match.Answer, 1
+	}
+	if near == 1 {
+		near = min(d.n, 2)
+	}
+	return match.Clarify, near
+}
+
+// utility is what thresholds are worth on reduced questions, and whether
 // they answer few enough off-topic messages.
-func utility(qs []Scored, t match.Thresholds) (float64, bool) {
+func utility(qs []decided, t match.Thresholds) (float64, bool) {
 	var on, offU float64
-	n, off, offAnswered := 0, 0, 0
-	for _, q := range qs {
-		d := match.Decide(q.Ranked, t)
-		if q.ID == "" {
+	n, off := 0, 0
+	offN, offAnswered := map[string]int{}, map[string]int{}
+	for i := range qs {
+		q := &qs[i]
+		kind, shown := q.decide(t)
+		if q.off {
 			off++
-			switch d.Kind {
+			offN[q.lang]++
+			switch kind {
 			case match.Answer:
-				offAnswered++
+				offAnswered[q.lang]++
 				offU += lossOffAnswer
 			case match.Clarify:
 				offU += lossOffChoice
@@ -48,18 +102,16 @@ func utility(qs []Scored, t match.Thresholds) (float64, bool) {
 			continue
 		}
 		n++
-		switch d.Kind {
+		switch kind {
 		case match.Answer:
-			if d.Results[0].ID == q.ID {
+			if q.right == 0 {
 				on += gainRight
 			} else {
 				on += lossWrong
 			}
 		case match.Clarify:
-			for _, r := range d.Results {
-				if r.ID == q.ID {
-					on += gainChoice
-				}
+			if q.right >= 0 && q.right < shown {
+				on += gainChoice
 			}
 		}
 	}
@@ -70,50 +122,52 @@ func utility(qs []Scored, t match.Thresholds) (float64, bool) {
 	if off > 0 {
 		u += offTopicShare * offU / float64(off)
 	}
-	return u, float64(offAnswered) <= maxOffAnswered*float64(off)
+	for lang, n := range offN {
+		if n >= minOffTopic && float64(offAnswered[lang]) > maxOffAnswered*float64(n) {
+			return u, false
+		}
+	}
+	return u, true
 }
 
 // ChooseThresholds returns the thresholds worth most on the scored
-// questions among those that answer few enough off-topic messages: a
-// coordinate search from match.DefaultThresholds, each threshold in turn
-// over its range in steps of 0.01, until nothing improves. It is
+// questions among those that answer few enough off-topic messages. The
+// search starts from thresholds that answer nothing and takes, round after
+// round, the best move of one threshold to any value in its range (steps
+// of 0.01, keeping Floor <= Answer <= Sure), until no move improves. It is
 // deterministic.
-func ChooseThresholds(qs []Scored) match.Thresholds {
-	best := match.DefaultThresholds
-	bestU, ok := utility(qs, best)
-	if !ok {
-		bestU = -1e18 // any setting that keeps off-topic answers down is better
-	}
+func ChooseThresholds(scored []Scored) match.Thresholds {
+	qs := reduce(scored)
+	best := match.Thresholds{Floor: 1.01, Answer: 1.01, Close: 1, Sure: 1.01}
+	bestU, _ := utility(qs, best) // answers nothing: always allowed
 	fields := []struct {
 		get      func(*match.Thresholds) *float64
 		from, to float64
 	}{
-		{func(t *match.Thresholds) *float64 { return &t.Floor }, 0.05, 0.8},
-		{func(t *match.Thresholds) *float64 { return &t.Answer }, 0.05, 0.95},
-		{func(t *match.Thresholds) *float64 { return &t.Close }, 0.5, 1.0},
-		{func(t *match.Thresholds) *float64 { return &t.Sure }, 0.1, 1.01},
+		{func(t *match.Thresholds) *float64 { return &t.Floor }, 0.05, 1.01},
+		{func(t *match.Thresholds) *float64 { return &t.Answer }, 0.05, 1.01},
+		{func(t *match.Thresholds) *float64 { return &t.Close }, 0.5, 1},
+		{func(t *match.Thresholds) *float64 { return &t.Sure }, 0.05, 1.01},
 	}
-	for round := 0; round < 10; round++ {
-		improved := false
+	for {
+		move, moveU := best, bestU
 		for _, f := range fields {
-			for step := 0; ; step++ {
-				v := f.from + 0.01*float64(step)
-				if v > f.to+1e-9 {
-					break
-				}
+			for v := f.from; v <= f.to+1e-9; v += 0.01 {
 				t := best
 				*f.get(&t) = round2(v)
-				u, ok := utility(qs, t)
-				if ok && u > bestU+1e-9 {
-					best, bestU, improved = t, u, true
+				if t.Floor > t.Answer || t.Answer > t.Sure {
+					continue
+				}
+				if u, ok := utility(qs, t); ok && u > moveU+1e-12 {
+					move, moveU = t, u
 				}
 			}
 		}
-		if !improved {
-			break
+		if moveU <= bestU+1e-12 {
+			return best
 		}
+		best, bestU = move, moveU
 	}
-	return best
 }
 
-func round2(v float64) float64 { return float64(int(v*100+0.5)) / 100 }
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
