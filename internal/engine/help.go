@@ -108,7 +108,7 @@ func (c *conv) serviceLine(s content.Service, o lineOpts) string {
 		tags = append(tags, w)
 	}
 	if len(tags) > 0 {
-		b.WriteString(" (" + strings.Join(tags, ", ") + ")")
+		b.WriteString(" (" + strings.Join(tags, c.t("helpline_sep")) + ")")
 	}
 	if s.Phone != "" {
 		b.WriteString(": " + c.t("helpline_call", "Phone", s.Phone))
@@ -120,7 +120,7 @@ func (c *conv) serviceLine(s content.Service, o lineOpts) string {
 			notes = append(notes, h)
 		}
 		if len(notes) > 0 {
-			b.WriteString(" (" + strings.Join(notes, ", ") + ")")
+			b.WriteString(" (" + strings.Join(notes, c.t("helpline_sep")) + ")")
 		}
 	}
 	b.WriteString("\n")
@@ -193,7 +193,7 @@ func (c *conv) orList(items []string) string {
 	if len(items) < 2 {
 		return strings.Join(items, "")
 	}
-	return c.t("helpline_or", "List", strings.Join(items[:len(items)-1], ", "), "Last", items[len(items)-1])
+	return c.t("helpline_or", "List", strings.Join(items[:len(items)-1], c.t("helpline_sep")), "Last", items[len(items)-1])
 }
 
 // emergencyLines are the country's emergency numbers, the police and
