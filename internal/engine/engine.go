@@ -357,7 +357,15 @@ func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
 	var r chat.Reply
 	switch v.Verdict {
 	case safety.Urgent:
-		r = c.urgent(v.Related)
+		related := v.Related
+		if v.Rule == nil {
+			// the scorer's doubt: offer the answer to what was asked, if
+			// the FAQ has one, so that a false alarm costs one tap
+			if rs := c.k.Index[c.lang].MatchWords(words, 1); len(rs) > 0 && rs[0].Score >= answerScore {
+				related = rs[0].ID
+			}
+		}
+		r = c.urgent(related)
 	case safety.Deterrence:
 		r = c.deterrence()
 	case safety.Mixed:

@@ -141,7 +141,7 @@ func Safety(c *content.Content, layer string, k int, part string) (*SafetyReport
 			}
 		}
 	}
-	extra := safety.FAQExamples(c)
+	extra := safety.ExtraExamples(c)
 	slices.Sort(langs)
 	compiled, err := safety.CompileRules(rules)
 	if err != nil {
