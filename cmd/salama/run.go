@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/salama-safety/salama/faq"
@@ -23,7 +24,7 @@ const usage = `Salama answers questions about online grooming, sextortion and ch
 abuse material, from a curated FAQ, in the user's language.
 
 Usage:
-  salama chat    [--lang TAG] [--content DIR] [--data DIR]
+  salama chat    [--lang TAG] [--country CC] [--content DIR] [--data DIR]
                  talk to the bot in this terminal, as on Telegram
   salama ask     [--lang TAG] [--country CC] [--format text|json] [--content DIR] [QUESTION]
                  answer QUESTION, or one question per line of standard input
@@ -46,7 +47,9 @@ Usage:
                  is set, Slack when SLACK_BOT_TOKEN is set (salama serve --help)
 
 --content DIR serves an edited copy of the faq/ folder without rebuilding;
---locales DIR does the same for locales/.
+--locales DIR does the same for locales/. --country CC (or SALAMA_COUNTRY)
+is the deployment's default country: users whose country is not known see
+its helplines and emergency numbers.
 `
 
 // Run is the whole program, callable from tests.
@@ -127,6 +130,24 @@ func (c *contentFlags) load() (*engine.Knowledge, error) {
 	// system at once rather than carry it as resident memory
 	debug.FreeOSMemory()
 	return k, err
+}
+
+// countryFlag is --country: the deployment's default country, one setting
+// for every channel, from $SALAMA_COUNTRY unless given.
+type countryFlag struct{ code string }
+
+func (c *countryFlag) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.code, "country", os.Getenv("SALAMA_COUNTRY"), "default country (ISO code in the helpline directory, e.g. KE) for users whose country is not known; its helplines and emergency numbers are shown to them (env SALAMA_COUNTRY)")
+}
+
+// check returns the code in upper case, or a usage error naming the known
+// codes when the directory does not have it.
+func (c *countryFlag) check(k *engine.Knowledge) (string, error) {
+	code := strings.ToUpper(strings.TrimSpace(c.code))
+	if code == "" || k.KnowsCountry(code) {
+		return code, nil
+	}
+	return "", usageError{fmt.Errorf("--country (SALAMA_COUNTRY) %q is not in the helpline directory; use one of: %s", c.code, strings.Join(k.Content.Helplines.Codes, " "))}
 }
 
 // cacheDir is where derived files that save start-up time are kept (the
