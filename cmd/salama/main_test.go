@@ -223,7 +223,8 @@ func TestChatInSwahili(t *testing.T) {
 	if !strings.Contains(out, welcome) {
 		t.Errorf("chat --lang sw does not welcome in Swahili (%q):\n%s", welcome, out)
 	}
-	if !strings.Contains(out, k.Texts.T("sw", "helpful_question", nil)) {
+	// an answer, or a choice of entries when two are close: in Swahili
+	if !strings.Contains(out, k.Texts.T("sw", "helpful_question", nil)) && !strings.Contains(out, k.Texts.T("sw", "clarify_prompt", nil)) {
 		t.Errorf("the Swahili question was not answered in Swahili:\n%s", out)
 	}
 }

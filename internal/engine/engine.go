@@ -35,11 +35,6 @@ import (
 	"github.com/salama-safety/salama/internal/scrub"
 )
 
-// knownScore: above it, a message is one of the FAQ's questions for the
-// safety router (safety.Message.Known): the score at which the matcher
-// answers even with a close runner-up.
-var knownScore = match.DefaultThresholds.Sure
-
 // Options configure an Engine. The zero value is usable.
 type Options struct {
 	// Now returns the time; tests inject it.
@@ -366,8 +361,12 @@ func (k *Knowledge) KnownQuestion(words []string, lang string) bool {
 	return known(ix.MatchWords(words, match.MaxChoices))
 }
 
+// known reports whether the matcher is sure of ranked results: it would
+// answer them outright (match.Decide), with an entry that is not about
+// danger.
 func known(ranked []match.Result) bool {
-	return len(ranked) > 0 && ranked[0].Score >= knownScore && !safety.DangerEntry(ranked[0].ID)
+	d := match.Decide(ranked, match.DefaultThresholds)
+	return d.Kind == match.Answer && !safety.DangerEntry(d.Results[0].ID)
 }
 
 // matches ranks the entries for words in the conversation's language; the
