@@ -121,6 +121,70 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 	return sorted[max(i-1, 0)]
 }
 
+// mixedMessages interleaves every language's questions, one language after
+// another, as a deployment serving all of them sees them: the caches and
+// branch predictors of one language do not help the next message.
+func mixedMessages(b *testing.B) []chat.Message {
+	b.Helper()
+	var per [][]chat.Message
+	for _, lang := range engine.New(knowledge, memstore.New(), engine.Options{}).Languages() {
+		if msgs := benchMessages(b, lang); len(msgs) > 0 {
+			per = append(per, msgs)
+		}
+	}
+	var out []chat.Message
+	for i := 0; ; i++ {
+		added := false
+		for l, msgs := range per {
+			if i < len(msgs) {
+				m := msgs[i]
+				m.User.ID = strconv.Itoa(l*benchUsers + i%benchUsers)
+				out = append(out, m)
+				added = true
+			}
+		}
+		if !added {
+			return out
+		}
+	}
+}
+
+// BenchmarkRespondMixed answers a stream mixing all the languages.
+func BenchmarkRespondMixed(b *testing.B) {
+	eng := engine.New(knowledge, memstore.New(), engine.Options{})
+	msgs := mixedMessages(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := eng.Respond(ctx, msgs[i%len(msgs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkRespondMixedLatency times every answer of the mixed stream and
+// reports the median and the 99th percentile in nanoseconds.
+func BenchmarkRespondMixedLatency(b *testing.B) {
+	eng := engine.New(knowledge, memstore.New(), engine.Options{})
+	msgs := mixedMessages(b)
+	ctx := context.Background()
+	var took []time.Duration
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		if _, err := eng.Respond(ctx, msgs[i%len(msgs)]); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+		i++
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(percentile(took, 50)), "p50-ns")
+	b.ReportMetric(float64(percentile(took, 99)), "p99-ns")
+}
+
 // BenchmarkLoad is start-up: reading and checking the embedded content and
 // locales and building every language's index and safety router.
 func BenchmarkLoad(b *testing.B) {

@@ -8,20 +8,25 @@ type grams struct {
 	slots map[uint32]int32 // feature → slot
 	idf   []float32        // by slot
 	post  postings         // by slot: the entries whose centroid has it
+	// the slots of each word the docs have, hashed once:
+	// arena[words[w][0]:words[w][1]]
+	words map[string][2]int32
+	arena []int32
 }
 
 // docFeatures appends the slots of a doc's or a question's features to
 // dst, each once: those of its folded words, of its stems, and of the
 // neighbouring pairs of each. wordSlots appends a word's slots, pairSlot
-// gives a pair's; seen marks the slots taken (seen[s] == stamp).
-func docFeatures(folded, analysed []string, dst []int32, wordSlots func(string, []int32) []int32, pairSlot func(a, b string) (int32, bool), seen []uint32, stamp uint32) []int32 {
+// gives a pair's; seen marks the slots taken ((*seen)[s] == stamp), and
+// grows as they add slots.
+func docFeatures(folded, analysed []string, dst []int32, wordSlots func(string, []int32) []int32, pairSlot func(a, b string) (int32, bool), seen *[]uint32, stamp uint32) []int32 {
 	for _, words := range [2][]string{folded, analysed} {
 		for i, w := range words {
 			n := len(dst)
-			dst = keepUnseen(wordSlots(w, dst), n, seen, stamp)
+			dst = keepUnseen(wordSlots(w, dst), n, *seen, stamp)
 			if i > 0 {
-				if s, ok := pairSlot(words[i-1], w); ok && seen[s] != stamp {
-					seen[s] = stamp
+				if s, ok := pairSlot(words[i-1], w); ok && (*seen)[s] != stamp {
+					(*seen)[s] = stamp
 					dst = append(dst, s)
 				}
 			}
@@ -44,48 +49,42 @@ func keepUnseen(dst []int32, from int, seen []uint32, stamp uint32) []int32 {
 }
 
 func (g *grams) build(nEntries int, byEntry [][]int32, folded, analysed [][]string) {
+	words := 0
+	for d := range folded {
+		words += len(folded[d]) + len(analysed[d])
+	}
 	g.slots = map[uint32]int32{}
-	var buf []uint32
+	var seen []uint32 // by slot: the doc (+1) that last took it
 	slotOf := func(f uint32) int32 {
 		s, ok := g.slots[f]
 		if !ok {
-			s = int32(len(g.slots))
+			s = int32(len(seen))
 			g.slots[f] = s
+			seen = append(seen, 0)
 		}
 		return s
 	}
 	// a word's features are hashed once, however often it is used
-	cache := map[string][]int32{}
-	slotsOfWord := func(w string) []int32 {
-		ss, ok := cache[w]
+	var buf []uint32
+	g.words = map[string][2]int32{}
+	wordSlots := func(w string, dst []int32) []int32 {
+		span, ok := g.words[w]
 		if !ok {
 			buf = featurizer.Word(w, buf[:0])
-			ss = make([]int32, len(buf))
-			for i, f := range buf {
-				ss[i] = slotOf(f)
+			span[0] = int32(len(g.arena))
+			for _, f := range buf {
+				g.arena = append(g.arena, slotOf(f))
 			}
-			cache[w] = ss
+			span[1] = int32(len(g.arena))
+			g.words[w] = span
 		}
-		return ss
+		return append(dst, g.arena[span[0]:span[1]]...)
 	}
-	wordSlots := func(w string, dst []int32) []int32 { return append(dst, slotsOfWord(w)...) }
-	// every feature gets its slot first, then each doc its slots, once each
-	for d := range folded {
-		for _, words := range [2][]string{folded[d], analysed[d]} {
-			for i, w := range words {
-				slotsOfWord(w)
-				if i > 0 {
-					slotOf(featurizer.Pair(words[i-1], w))
-				}
-			}
-		}
-	}
-	pairSlot := func(a, b string) (int32, bool) { return g.slots[featurizer.Pair(a, b)], true }
+	pairSlot := func(a, b string) (int32, bool) { return slotOf(featurizer.Pair(a, b)), true }
 	docOff := make([]int32, len(folded)+1)
-	var docSlots []int32
-	seen := make([]uint32, len(g.slots))
+	docSlots := make([]int32, 0, 4*words)
 	for d := range folded {
-		docSlots = docFeatures(folded[d], analysed[d], docSlots, wordSlots, pairSlot, seen, uint32(d+1))
+		docSlots = docFeatures(folded[d], analysed[d], docSlots, wordSlots, pairSlot, &seen, uint32(d+1))
 		docOff[d+1] = int32(len(docSlots))
 	}
 	nSlots := len(g.slots)
@@ -102,40 +101,43 @@ func (g *grams) build(nEntries int, byEntry [][]int32, folded, analysed [][]stri
 	// normalised
 	acc := make([]float64, nSlots)
 	var touched []int32
-	ps := make([]posting, 0, len(docSlots)/2)
-	for e := range nEntries {
-		touched = touched[:0]
-		for _, d := range byEntry[e] {
-			slots := docSlots[docOff[d]:docOff[d+1]]
+	g.post = buildPostings(nSlots, nEntries, func(emit func(key, entry int32, weight float64)) {
+		for e := range nEntries {
+			touched = touched[:0]
+			for _, d := range byEntry[e] {
+				slots := docSlots[docOff[d]:docOff[d+1]]
+				var norm float64
+				for _, s := range slots {
+					norm += float64(g.idf[s]) * float64(g.idf[s])
+				}
+				norm = math.Sqrt(norm)
+				for _, s := range slots {
+					if acc[s] == 0 {
+						touched = append(touched, s)
+					}
+					acc[s] += float64(g.idf[s]) / norm
+				}
+			}
 			var norm float64
-			for _, s := range slots {
-				norm += float64(g.idf[s]) * float64(g.idf[s])
+			for _, s := range touched {
+				norm += acc[s] * acc[s]
 			}
 			norm = math.Sqrt(norm)
-			for _, s := range slots {
-				if acc[s] == 0 {
-					touched = append(touched, s)
-				}
-				acc[s] += float64(g.idf[s]) / norm
+			for _, s := range touched {
+				emit(s, int32(e), acc[s]/norm)
+				acc[s] = 0
 			}
 		}
-		var norm float64
-		for _, s := range touched {
-			norm += acc[s] * acc[s]
-		}
-		norm = math.Sqrt(norm)
-		for _, s := range touched {
-			ps = append(ps, posting{key: s, entry: int32(e), weight: acc[s] / norm})
-			acc[s] = 0
-		}
-	}
-	g.post = newPostings(nSlots, nEntries, ps)
+	})
 }
 
 // score adds each entry's cosine with the question to sc.gram.
 func (g *grams) score(sc *scratch, folded []string) {
 	sc.seen, sc.stamp = nextStamp(sc.seen, sc.stamp, len(g.idf))
 	wordSlots := func(w string, dst []int32) []int32 {
+		if span, ok := g.words[w]; ok {
+			return append(dst, g.arena[span[0]:span[1]]...)
+		}
 		sc.feats = featurizer.Word(w, sc.feats[:0])
 		for _, f := range sc.feats {
 			if s, ok := g.slots[f]; ok {
@@ -148,7 +150,7 @@ func (g *grams) score(sc *scratch, folded []string) {
 		s, ok := g.slots[featurizer.Pair(a, b)]
 		return s, ok
 	}
-	sc.slots = docFeatures(folded, sc.analysed, sc.slots[:0], wordSlots, pairSlot, sc.seen, sc.stamp)
+	sc.slots = docFeatures(folded, sc.analysed, sc.slots[:0], wordSlots, pairSlot, &sc.seen, sc.stamp)
 	var qnorm float64
 	for _, s := range sc.slots {
 		idf := float64(g.idf[s])

@@ -14,51 +14,49 @@ type postings struct {
 	w   []uint8
 }
 
-// posting is one (key, entry, weight) while postings are gathered.
-type posting struct {
-	key, entry int32
-	weight     float64
-}
-
-// newPostings lays out gathered postings, which must come entry by entry
-// in increasing entry order; weights of zero are dropped.
-func newPostings(keys, entries int, ps []posting) postings {
+// buildPostings lays out the postings that each gives: each calls emit
+// for every (key, entry, weight), entry by entry in increasing entry
+// order, and the same way every time, for it is called twice (to count,
+// then to fill). Weights that quantize to zero are dropped.
+func buildPostings(keys, entries int, each func(emit func(key, entry int32, weight float64))) postings {
 	var p postings
 	p.off = make([]int32, keys+1)
-	kept := 0
-	for _, x := range ps {
-		if quantize(x.weight) > 0 {
-			p.off[x.key+1]++
-			kept++
+	each(func(k, _ int32, w float64) {
+		if quantize(w) > 0 {
+			p.off[k+1]++
 		}
-	}
+	})
 	for k := range keys {
 		p.off[k+1] += p.off[k]
 	}
+	n := p.off[keys]
+	if entries <= 1<<16 {
+		p.e16 = make([]uint16, n)
+	} else {
+		p.e32 = make([]int32, n)
+	}
+	p.w = make([]uint8, n)
 	next := make([]int32, keys)
 	copy(next, p.off[:keys])
-	if entries <= 1<<16 {
-		p.e16 = make([]uint16, kept)
-	} else {
-		p.e32 = make([]int32, kept)
-	}
-	p.w = make([]uint8, kept)
-	for _, x := range ps {
-		q := quantize(x.weight)
+	each(func(k, e int32, w float64) {
+		q := quantize(w)
 		if q == 0 {
-			continue
+			return
 		}
-		i := next[x.key]
-		next[x.key]++
+		i := next[k]
+		next[k]++
 		if p.e16 != nil {
-			p.e16[i] = uint16(x.entry)
+			p.e16[i] = uint16(e)
 		} else {
-			p.e32[i] = x.entry
+			p.e32[i] = e
 		}
 		p.w[i] = q
-	}
+	})
 	return p
 }
+
+// count is how many entries key k has.
+func (p *postings) count(k int32) int32 { return p.off[k+1] - p.off[k] }
 
 // add adds x times the weight of each posting of key k to sums (cover or
 // gram of sc), visiting each entry in sc first.

@@ -21,16 +21,22 @@ type synonym struct {
 }
 
 func newAnalyser(lang Lang) analyser {
-	a := analyser{stop: map[string]bool{}, syn: map[string][]synonym{}, stem: lang.Stem}
+	a := analyser{stop: make(map[string]bool, len(lang.Stopwords)), syn: make(map[string][]synonym, len(lang.Synonyms)), stem: lang.Stem}
 	for _, w := range lang.Stopwords {
 		f := norm.Fold(w)
 		a.stop[f] = true
 		seen(lang.Seen, f)
 	}
+	heads := map[string][]string{} // many synonyms share a head
 	for from, to := range lang.Synonyms {
-		s := synonym{words: norm.Words(from), head: norm.Words(to)}
+		head, ok := heads[to]
+		if !ok {
+			head = norm.Words(to)
+			heads[to] = head
+			seen(lang.Seen, head...)
+		}
+		s := synonym{words: norm.Words(from), head: head}
 		seen(lang.Seen, s.words...)
-		seen(lang.Seen, s.head...)
 		if len(s.words) > 0 {
 			a.syn[s.words[0]] = append(a.syn[s.words[0]], s)
 		}
@@ -120,27 +126,26 @@ func (w *words) build(nEntries int, byEntry [][]int32, analysed [][]string) {
 		docTerms[d] = ts
 	}
 	// each entry's terms, once each
-	df := make([]int32, n)
-	var stamps []uint32 = make([]uint32, n)
-	var ps []posting
-	for e, docs := range byEntry {
-		for _, d := range docs {
-			for _, t := range docTerms[d] {
-				if stamps[t] != uint32(e+1) {
-					stamps[t] = uint32(e + 1)
-					df[t]++
-					ps = append(ps, posting{key: t, entry: int32(e), weight: 1})
+	stamps := make([]uint32, n)
+	w.post = buildPostings(int(n), nEntries, func(emit func(key, entry int32, weight float64)) {
+		clear(stamps)
+		for e, docs := range byEntry {
+			for _, d := range docs {
+				for _, t := range docTerms[d] {
+					if stamps[t] != uint32(e+1) {
+						stamps[t] = uint32(e + 1)
+						emit(t, int32(e), 1)
+					}
 				}
 			}
 		}
-	}
+	})
 	w.idf = make([]float32, n)
-	for t := range df {
-		idf := math.Log(1 + float64(nEntries)/float64(df[t]))
+	for t := range n {
+		idf := math.Log(1 + float64(nEntries)/float64(w.post.count(t)))
 		w.idf[t] = float32(idf)
 		w.maxIDF = max(w.maxIDF, idf)
 	}
-	w.post = newPostings(int(n), nEntries, ps)
 }
 
 // score adds to sc.cover, for each entry, the idf of the question's terms
