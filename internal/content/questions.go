@@ -41,7 +41,8 @@ func parseQuestions(file string, data []byte) ([]Question, []error) {
 			errs = append(errs, &Error{File: file, Line: tl.line, Msg: "a question is `entry-id<TAB>question`"})
 			continue
 		}
-		out = append(out, Question{ID: id, Text: text, File: file, Line: tl.line})
+		// copied out of the file, so that the file can be freed
+		out = append(out, Question{ID: strings.Clone(id), Text: strings.Clone(text), File: file, Line: tl.line})
 	}
 	return out, errs
 }

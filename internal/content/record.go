@@ -77,7 +77,7 @@ func ParseRecords(file string, data []byte) ([]Record, error) {
 			for i, l := range lines {
 				switch {
 				case strings.HasPrefix(l, "- "):
-					block.List = append(block.List, strings.TrimSpace(l[2:]))
+					block.List = append(block.List, strings.Clone(strings.TrimSpace(l[2:])))
 				case strings.TrimSpace(l) == "":
 				case strings.HasPrefix(l, "  ") && len(block.List) > 0:
 					block.List[len(block.List)-1] += " " + strings.TrimSpace(l)
@@ -129,7 +129,9 @@ func ParseRecords(file string, data []byte) ([]Record, error) {
 		if _, dup := cur.Get(name); dup {
 			return nil, &Error{File: file, Line: n, Field: name, Msg: "appears twice in one record"}
 		}
-		f := Field{Name: name, Line: n, Value: strings.TrimSpace(value)}
+		// values are copied out of the file, which can then be freed: a
+		// record outlives its file (Clone; long values are built anew)
+		f := Field{Name: strings.Clone(name), Line: n, Value: strings.Clone(strings.TrimSpace(value))}
 		if f.Value == "" {
 			block = &f
 			continue

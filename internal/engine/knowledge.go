@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -103,10 +104,15 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 		scorer = safety.TrainCached(opts.ScorerCache, append(allExamples(c, k.langs), safety.ExtraExamples(c)...), allRules(c, k.langs))
 	}) // the longest job: start it first
 	out := make([]built, len(k.langs))
+	// as many languages at once as there are cores: more would not be
+	// faster, and each holds its working memory while it builds
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, code := range k.langs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
 			l := c.Langs[code]
 			docs := MatchDocs(c, code, nil)
 			b := &out[i]
