@@ -113,6 +113,18 @@ func writeMatchReport(w io.Writer, rep *evaluate.MatchReport, thresholds string,
 	}
 	tw.Flush()
 
+	if rep.Tallies[evaluate.NLPjs] != nil {
+		fmt.Fprintln(w, "\nAnswers side by side: answered right / answered wrong, on-topic; off-topic messages answered with an entry")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "lang	salama right	wrong	off-topic answered	nlpjs right	wrong	off-topic answered	")
+		for _, l := range langs {
+			s, p := rep.Tallies[evaluate.Salama][l], rep.Tallies[evaluate.NLPjs][l]
+			fmt.Fprintf(tw, "%s	%s	%s	%s	%s	%s	%s	\n", l, pct(s.AnsweredRight, s.N), pct(s.Answered-s.AnsweredRight, s.N), pct(s.OffAnswered, s.OffTopic),
+				pct(p.AnsweredRight, p.N), pct(p.Answered-p.AnsweredRight, p.N), pct(p.OffAnswered, p.OffTopic))
+		}
+		tw.Flush()
+	}
+
 	fmt.Fprintln(w, "\nMatcher top-1 by source of the question")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "lang\t")
