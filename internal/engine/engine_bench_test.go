@@ -57,17 +57,20 @@ func benchLanguages(b *testing.B, f func(b *testing.B, eng *engine.Engine, msgs 
 // rendering, the store's read and counter. Run it with -cpu 1 for the
 // answers per second of one core (1e9 / ns/op).
 func BenchmarkRespond(b *testing.B) {
-	benchLanguages(b, func(b *testing.B, eng *engine.Engine, msgs []chat.Message) {
-		ctx := context.Background()
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			if _, err := eng.Respond(ctx, msgs[i%len(msgs)]); err != nil {
-				b.Fatal(err)
-			}
-			i++
+	benchLanguages(b, respondEach)
+}
+
+// respondEach answers msgs in turn, one per iteration.
+func respondEach(b *testing.B, eng *engine.Engine, msgs []chat.Message) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := eng.Respond(ctx, msgs[i%len(msgs)]); err != nil {
+			b.Fatal(err)
 		}
-	})
+		i++
+	}
 }
 
 // BenchmarkRespondParallel answers on every core (GOMAXPROCS goroutines)
@@ -92,24 +95,27 @@ func BenchmarkRespondParallel(b *testing.B) {
 // BenchmarkRespondLatency times every call and reports the median and the
 // 99th percentile in nanoseconds (p50-ns, p99-ns).
 func BenchmarkRespondLatency(b *testing.B) {
-	benchLanguages(b, func(b *testing.B, eng *engine.Engine, msgs []chat.Message) {
-		ctx := context.Background()
-		// No ReportAllocs: the growth of took would count. BenchmarkRespond
-		// reports the allocations.
-		var took []time.Duration
-		i := 0
-		for b.Loop() {
-			start := time.Now()
-			if _, err := eng.Respond(ctx, msgs[i%len(msgs)]); err != nil {
-				b.Fatal(err)
-			}
-			took = append(took, time.Since(start))
-			i++
+	benchLanguages(b, timeEach)
+}
+
+// timeEach answers msgs in turn and reports the median and 99th percentile
+// time of an answer (p50-ns, p99-ns). No ReportAllocs: the growth of its
+// record of times would count; respondEach reports the allocations.
+func timeEach(b *testing.B, eng *engine.Engine, msgs []chat.Message) {
+	ctx := context.Background()
+	var took []time.Duration
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		if _, err := eng.Respond(ctx, msgs[i%len(msgs)]); err != nil {
+			b.Fatal(err)
 		}
-		slices.Sort(took)
-		b.ReportMetric(float64(percentile(took, 50)), "p50-ns")
-		b.ReportMetric(float64(percentile(took, 99)), "p99-ns")
-	})
+		took = append(took, time.Since(start))
+		i++
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(percentile(took, 50)), "p50-ns")
+	b.ReportMetric(float64(percentile(took, 99)), "p99-ns")
 }
 
 // percentile returns the p-th percentile of sorted durations (nearest rank).
@@ -151,38 +157,12 @@ func mixedMessages(b *testing.B) []chat.Message {
 
 // BenchmarkRespondMixed answers a stream mixing all the languages.
 func BenchmarkRespondMixed(b *testing.B) {
-	eng := engine.New(knowledge, memstore.New(), engine.Options{})
-	msgs := mixedMessages(b)
-	ctx := context.Background()
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		if _, err := eng.Respond(ctx, msgs[i%len(msgs)]); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
+	respondEach(b, engine.New(knowledge, memstore.New(), engine.Options{}), mixedMessages(b))
 }
 
-// BenchmarkRespondMixedLatency times every answer of the mixed stream and
-// reports the median and the 99th percentile in nanoseconds.
+// BenchmarkRespondMixedLatency times every answer of the mixed stream.
 func BenchmarkRespondMixedLatency(b *testing.B) {
-	eng := engine.New(knowledge, memstore.New(), engine.Options{})
-	msgs := mixedMessages(b)
-	ctx := context.Background()
-	var took []time.Duration
-	i := 0
-	for b.Loop() {
-		start := time.Now()
-		if _, err := eng.Respond(ctx, msgs[i%len(msgs)]); err != nil {
-			b.Fatal(err)
-		}
-		took = append(took, time.Since(start))
-		i++
-	}
-	slices.Sort(took)
-	b.ReportMetric(float64(percentile(took, 50)), "p50-ns")
-	b.ReportMetric(float64(percentile(took, 99)), "p99-ns")
+	timeEach(b, engine.New(knowledge, memstore.New(), engine.Options{}), mixedMessages(b))
 }
 
 // BenchmarkLoad is start-up: reading and checking the embedded content and
