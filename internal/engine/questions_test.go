@@ -1,10 +1,7 @@
 package engine_test
 
 import (
-	"bufio"
 	"context"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/salama-safety/salama/internal/chat"
@@ -12,39 +9,6 @@ import (
 	"github.com/salama-safety/salama/internal/engine"
 	"github.com/salama-safety/salama/internal/memstore"
 )
-
-type labelled struct {
-	label, related, text string
-	line                 int
-}
-
-// readTSV reads a testdata file of tab-separated columns.
-func readTSV(tb testing.TB, path string, cols int) []labelled {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var out []labelled
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		parts := strings.SplitN(line, "\t", cols)
-		if len(parts) != cols {
-			tb.Fatalf("%s:%d: want %d tab-separated columns", path, n, cols)
-		}
-		l := labelled{label: parts[0], text: parts[cols-1], line: n}
-		if cols == 3 {
-			l.related = parts[1]
-		}
-		out = append(out, l)
-	}
-	return out
-}
 
 // The matcher's accuracy is measured held out, by `salama eval match`
 // (internal/evaluate, whose tests hold the floors). Here: the questions
@@ -71,15 +35,6 @@ func TestQuestionsWithoutEntries(t *testing.T) {
 			}
 		})
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func ask(tb testing.TB, eng chat.Responder, lang, text string) chat.Reply {

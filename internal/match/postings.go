@@ -76,11 +76,6 @@ func (p *postings) add(k int32, x float64, sums []float64, sc *scratch) {
 	}
 }
 
-// bytes is the memory the postings take.
-func (p *postings) bytes() int {
-	return 4*len(p.off) + 2*len(p.e16) + 4*len(p.e32) + len(p.w)
-}
-
 // quantize stores a weight in [0, 1] in a byte, on a square-root scale so
 // that small weights keep their precision; a weight under 1/130,000 is 0.
 func quantize(w float64) uint8 {
