@@ -102,6 +102,10 @@ type Choice struct {
 	Label   string
 	Payload string
 	URL     string
+	// Vote marks the helpful and unhelpful buttons under an answer: a
+	// user's first vote on a message counts, and adapters that can tell
+	// one message from another ignore the next ones.
+	Vote bool
 }
 
 // Reply is what the engine answers.
@@ -281,6 +285,14 @@ type Observer interface {
 	SendError(p Platform, reason string)
 	// RateLimitWait is called when a send waited for a rate limit.
 	RateLimitWait(p Platform, wait time.Duration)
+	// Queue is called when the number of messages waiting in a channel's
+	// queues changes, with the new number.
+	Queue(p Platform, waiting int)
+	// Dropped is called when a message is not answered on purpose; reason
+	// is a fixed word: "throttled" (the user is over the rate limit),
+	// "conversation_full" or "busy" (the queues are full and the platform
+	// was asked to deliver it again later).
+	Dropped(p Platform, reason string)
 }
 
 // NopObserver ignores every event.
@@ -289,3 +301,5 @@ type NopObserver struct{}
 func (NopObserver) Replied(Platform, Kind, string, time.Duration) {}
 func (NopObserver) SendError(Platform, string)                    {}
 func (NopObserver) RateLimitWait(Platform, time.Duration)         {}
+func (NopObserver) Queue(Platform, int)                           {}
+func (NopObserver) Dropped(Platform, string)                      {}
