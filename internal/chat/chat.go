@@ -10,8 +10,8 @@
 // of the first screen and abstract [Choice] buttons whose payloads the adapter
 // sends back, unchanged, as a new Message when the user presses one. The
 // adapter renders the Reply in its platform's way (inline keyboard, Block Kit,
-// numbered lines) and maps its send failures to [ErrBlocked] or
-// [*RateLimitError] so that retry policy reads the same everywhere.
+// numbered lines). The delivery layer, package channel, queues, retries and
+// classifies the sends alike for every adapter.
 //
 // # Privacy
 //
@@ -23,7 +23,6 @@ package chat
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 )
 
@@ -241,38 +240,9 @@ type GapLog interface {
 }
 
 // ErrBlocked is returned by a sender when the user blocked the bot or left;
-// it must never be retried.
+// it must never be retried. The delivery layer (package channel) classifies
+// every other send failure.
 var ErrBlocked = errors.New("chat: user blocked the bot")
-
-// RateLimitError is returned by a sender when the platform asked it to wait.
-type RateLimitError struct {
-	RetryAfter time.Duration
-}
-
-func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("chat: rate limited, retry after %s", e.RetryAfter)
-}
-
-// TemporaryError wraps a send failure that may succeed if retried
-// (a 5xx answer or a network error).
-type TemporaryError struct{ Err error }
-
-func (e *TemporaryError) Error() string { return "chat: temporary: " + e.Err.Error() }
-func (e *TemporaryError) Unwrap() error { return e.Err }
-
-// Retryable reports whether a send error may succeed on a later try, and how
-// long to wait first when the platform said so.
-func Retryable(err error) (bool, time.Duration) {
-	var rl *RateLimitError
-	if errors.As(err, &rl) {
-		return true, rl.RetryAfter
-	}
-	var te *TemporaryError
-	if errors.As(err, &te) {
-		return true, 0
-	}
-	return false, 0
-}
 
 // Observer receives delivery events, for metrics. Adapters call it; a nil
 // Observer is replaced by NopObserver. Implementations are safe for
