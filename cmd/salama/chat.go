@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -16,15 +14,19 @@ import (
 // runChat is a console conversation that behaves as Telegram will: choices
 // are numbered and typing a number presses one.
 func runChat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
-	fset := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fset := newFlags("chat", "[--lang TAG] [--data DIR] [--content DIR] [--locales DIR]", stdout)
 	var cf contentFlags
-	cf.register(fset)
+	cf.register(fset.FlagSet)
 	lang := fset.String("lang", "", "start in this language (e.g. sw); /language changes it")
 	data := fset.String("data", "", "data directory (default $SALAMA_DATA, else the OS state directory)")
-	if err := fset.Parse(args); err != nil {
-		return usageError{err}
+	rest, err := fset.parse(args)
+	if err != nil {
+		return err
 	}
-	k, err := cf.load()
+	if err := fset.noArgs(rest); err != nil {
+		return err
+	}
+	k, err := cf.loadCtx(ctx)
 	if err != nil {
 		return err
 	}
@@ -34,12 +36,16 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	}
 	defer store.Close()
 	eng := engine.New(k, store, engine.Options{})
+	if err := checkLang(eng, *lang); err != nil {
+		return err
+	}
 	user := chat.User{Platform: chat.Console, ID: "console"}
-	send := func(m chat.Message) ([]chat.Choice, error) {
+	var choices []chat.Choice
+	send := func(m chat.Message) error {
 		m.User, m.Chat = user, "console"
 		r, err := eng.Respond(ctx, m)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		fmt.Fprintln(stdout)
 		fmt.Fprintln(stdout, r.Text)
@@ -51,31 +57,27 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 			fmt.Fprintf(stdout, "  %d. %s\n", i+1, c.Label)
 		}
 		fmt.Fprint(stdout, "\n> ")
-		return r.Choices, nil
+		choices = r.Choices
+		return nil
 	}
 	start := "/start"
 	if *lang != "" {
 		start = "/start lang_" + *lang
 	}
 	fmt.Fprintln(stdout, "Salama console. Type a question, a number to pick a choice, /help for commands, Ctrl-D to leave.")
-	choices, err := send(chat.Message{Text: start})
-	if err != nil {
+	if err := send(chat.Message{Text: start}); err != nil {
 		return err
 	}
-	sc := bufio.NewScanner(stdin)
-	for sc.Scan() {
-		if ctx.Err() != nil {
-			return nil
-		}
-		line := strings.TrimSpace(sc.Text())
+	err = eachLine(ctx, stdin, func(line string) error {
+		line = strings.TrimSpace(line)
 		m := chat.Message{Text: line}
 		if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(choices) && choices[n-1].Payload != "" {
 			m = chat.Message{Payload: choices[n-1].Payload}
 		}
-		if choices, err = send(m); err != nil {
-			return err
-		}
+		return send(m)
+	})
+	if err == nil {
+		fmt.Fprintln(stdout)
 	}
-	fmt.Fprintln(stdout)
-	return sc.Err()
+	return err
 }
