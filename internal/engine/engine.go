@@ -41,6 +41,7 @@ const (
 	floorScore   = 0.30 // below this, nothing fits
 	closeRatio   = 0.85 // a runner-up this close makes the question ambiguous
 	sureScore    = 0.62 // above this, answer even with a close runner-up
+	knownScore   = 0.50 // above this, a message is one of the FAQ's questions for the safety router
 	maxCandidate = 3
 )
 
@@ -125,6 +126,10 @@ type conv struct {
 	// signal is true when the safety router saw any sign of danger in the
 	// message, even too weak for a safety reply (safety.Router.Signal).
 	signal bool
+	// the last ranking of entries (see matches)
+	ranked      []match.Result
+	rankedLang  string
+	rankedWords []string
 }
 
 func (c *conv) t(id string, kv ...any) string {
@@ -280,12 +285,15 @@ func (c *conv) text(text string) chat.Reply {
 		return c.greeting()
 	}
 	words := norm.Words(text) // folded once, for every check below
+	folded := strings.Join(words, " ")
+	if c.k.anyHelp[folded] { // nothing but "help": the helplines at once
+		if d := c.k.detect(text, words, c.lang); d != "" {
+			c.lang = d
+		}
+		return c.helplines(true)
+	}
 	if r, ok := c.safetyReply(words, text); ok {
 		return r
-	}
-	folded := strings.Join(words, " ")
-	if c.k.anyHelp[folded] {
-		return c.helplines(true)
 	}
 	if code := c.countryByName(folded); code != "" {
 		return c.setCountry(code)
@@ -294,7 +302,7 @@ func (c *conv) text(text string) chat.Reply {
 	if rest == "" {
 		return c.greeting()
 	}
-	results := c.k.Index[c.lang].MatchWords(strings.Fields(rest), maxCandidate+1)
+	results := c.matches(strings.Fields(rest))
 	r := c.decide(results)
 	if greeted && r.Kind == chat.KindFallback {
 		return c.greeting()
@@ -317,7 +325,42 @@ func (e *Engine) Explain(ctx context.Context, m chat.Message) (lang string, ex s
 	if d := c.k.detect(m.Text, words, c.lang); d != "" {
 		c.lang = d
 	}
-	return c.lang, c.k.Safety.Explain(words, c.lang)
+	return c.lang, c.k.Safety.Explain(c.safetyMessage(words))
+}
+
+// safetyMessage is what the safety router reads of a message: its words,
+// its language, and whether the matcher is sure it is one of the FAQ's
+// everyday questions.
+func (c *conv) safetyMessage(words []string) safety.Message {
+	m := safety.Message{Words: words, Lang: c.lang}
+	m.Known = known(c.matches(words))
+	return m
+}
+
+// KnownQuestion reports whether the matcher is sure folded words written in
+// lang are one of the FAQ's everyday questions (safety.Message.Known), as
+// the engine decides it; for evaluations.
+func (k *Knowledge) KnownQuestion(words []string, lang string) bool {
+	ix := k.Index[lang]
+	if ix == nil {
+		ix = k.Index[content.SourceLanguage]
+	}
+	return known(ix.MatchWords(words, maxCandidate+1))
+}
+
+func known(ranked []match.Result) bool {
+	return len(ranked) > 0 && ranked[0].Score >= knownScore && !safety.DangerEntry(ranked[0].ID)
+}
+
+// matches ranks the entries for words in the conversation's language; the
+// ranking is kept, since the safety check and the answer usually read the
+// same words.
+func (c *conv) matches(words []string) []match.Result {
+	if c.ranked != nil && c.rankedLang == c.lang && slices.Equal(c.rankedWords, words) {
+		return c.ranked
+	}
+	c.ranked, c.rankedLang, c.rankedWords = c.k.Index[c.lang].MatchWords(words, maxCandidate+1), c.lang, words
+	return c.ranked
 }
 
 // safetyReply runs the safety check (package safety) on a message's folded
@@ -328,7 +371,7 @@ func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
 	if detected != "" {
 		c.lang = detected // answer in the language the message is written in
 	}
-	v := c.k.Safety.CheckWords(words, c.lang)
+	v := c.k.Safety.CheckMessage(c.safetyMessage(words))
 	c.signal = c.signal || c.k.Safety.Signal(v)
 	if l := v.Lang(); v.Verdict == safety.Urgent && detected == "" && l != "" && l != content.SourceLanguage {
 		c.lang = l // too short to tell the language, but its words did
@@ -336,7 +379,15 @@ func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
 	var r chat.Reply
 	switch v.Verdict {
 	case safety.Urgent:
-		r = c.urgent(v.Related)
+		related := v.Related
+		if v.Rule == nil {
+			// the scorer's doubt: offer the answer to what was asked, if
+			// the FAQ has one, so that a false alarm costs one tap
+			if rs := c.matches(words); len(rs) > 0 && rs[0].Score >= answerScore {
+				related = rs[0].ID
+			}
+		}
+		r = c.urgent(related)
 	case safety.Deterrence:
 		r = c.deterrence()
 	case safety.Mixed:

@@ -14,17 +14,17 @@ import (
 )
 
 // offTopic reads the off-topic messages of every language
-// (testdata/offtopic): messages nothing in the FAQ answers, the gap log's
+// (faq/<lang>/offtopic.txt): messages nothing in the FAQ answers, the gap log's
 // material.
 func offTopic(tb testing.TB) map[string][]string {
 	tb.Helper()
-	files, err := filepath.Glob("../../testdata/offtopic/*.txt")
+	files, err := filepath.Glob("../../faq/*/offtopic.txt")
 	if err != nil || len(files) == 0 {
 		tb.Fatalf("no off-topic sets: %v", err)
 	}
 	out := map[string][]string{}
 	for _, f := range files {
-		lang := strings.TrimSuffix(filepath.Base(f), ".txt")
+		lang := filepath.Base(filepath.Dir(f))
 		fh, err := os.Open(f)
 		if err != nil {
 			tb.Fatal(err)

@@ -41,9 +41,21 @@ type Knowledge struct {
 // stemmers holds the stemmer of each language that has one.
 var stemmers = map[string]func(string) string{"en": match.StemEnglish}
 
+// LoadOptions configure Load. The zero value is usable.
+type LoadOptions struct {
+	// ScorerCache is a folder where the trained safety scorer is kept
+	// between starts (safety.TrainCached); "" trains it at every start.
+	ScorerCache string
+}
+
 // Load reads and checks the content (faq/) and locales (locales/) folders and
 // builds the indexes. Every problem found is returned, joined.
 func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
+	return LoadWith(faqFS, localesFS, LoadOptions{})
+}
+
+// LoadWith is Load with options.
+func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 	c, err := content.Load(faqFS)
 	if err != nil {
 		return nil, err
@@ -83,7 +95,9 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 	}
 	var wg sync.WaitGroup
 	var scorer *safety.Scorer
-	wg.Go(func() { scorer = safety.Train(append(allExamples(c, k.langs), safety.FAQExamples(c)...), allRules(c, k.langs)) }) // the longest job: start it first
+	wg.Go(func() {
+		scorer = safety.TrainCached(opts.ScorerCache, append(allExamples(c, k.langs), safety.ExtraExamples(c)...), allRules(c, k.langs))
+	}) // the longest job: start it first
 	out := make([]built, len(k.langs))
 	for i, code := range k.langs {
 		wg.Add(1)

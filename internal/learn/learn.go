@@ -49,6 +49,10 @@ type Options struct {
 	// Norm scales a message's features by 1/sqrt(count) when set, so a long
 	// message's score is not the sum of all its words.
 	Norm bool
+	// MinCount drops the features fewer than this many examples have: a
+	// feature of a single example can only memorise it (default 1: keep
+	// all).
+	MinCount int
 	// Seed orders the examples (default 1).
 	Seed uint64
 }
@@ -173,7 +177,8 @@ type Model struct {
 	// rows maps a feature bucket to its row of weights, -1 for a feature no
 	// training example had (it cannot move a score)
 	rows    []int32
-	weights []float32 // row-major: len(rows used) × len(Classes)
+	weights []float32 // row-major: rows used × stride
+	stride  int       // len(Classes) rounded up to a multiple of 16
 	bias    []float32
 	norm    bool
 }
@@ -187,23 +192,38 @@ func Train(classes []string, examples []Example, o Options) *Model {
 	for i := range m.rows {
 		m.rows[i] = -1
 	}
-	// each example as the rows of its features, in one flat slice
+	// each example as the rows of its features, in one flat slice; rows
+	// counts examples per feature first (as -1 - count)
+	for _, ex := range examples {
+		for _, f := range ex.Features {
+			m.rows[f]--
+		}
+	}
 	var flat []int32
 	spans := make([][2]int32, len(examples))
 	nrows := int32(0)
 	for i, ex := range examples {
 		spans[i][0] = int32(len(flat))
 		for _, f := range ex.Features {
-			if m.rows[f] < 0 {
+			switch r := m.rows[f]; {
+			case r >= 0:
+				flat = append(flat, r)
+			case int(-1-r) >= max(o.MinCount, 1):
 				m.rows[f] = nrows
+				flat = append(flat, nrows)
 				nrows++
 			}
-			flat = append(flat, m.rows[f])
 		}
 		spans[i][1] = int32(len(flat))
 	}
-	m.weights = make([]float32, int(nrows)*k)
-	w := m.weights
+	for f, r := range m.rows {
+		if r < 0 {
+			m.rows[f] = -1
+		}
+	}
+	m.stride = (k + 15) / 16 * 16 // rows of whole 64-byte lines
+	m.weights = make([]float32, int(nrows)*m.stride)
+	w, stride := m.weights, m.stride
 
 	order := make([]int, len(examples))
 	for i := range order {
@@ -211,9 +231,8 @@ func Train(classes []string, examples []Example, o Options) *Model {
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x5A1A4A))
 	total := float64(o.Epochs * len(examples))
-	logits := make([]float32, k)
-	grad := make([]float32, k)
-	active := make([]int, 0, k)
+	logits := make([]float32, stride)
+	grad := make([]float32, stride)
 	step := 0
 	for range o.Epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
@@ -221,39 +240,41 @@ func Train(classes []string, examples []Example, o Options) *Model {
 			rate := float32(o.Rate * (1 - float64(step)/total))
 			step++
 			rows := flat[spans[idx][0]:spans[idx][1]]
-			scale := m.scale(len(rows))
-			for c := range logits {
-				logits[c] = 0
-			}
+			// the scale counts every feature of the example, as Probs
+			// will count a message's unknown features
+			scale := m.scale(len(examples[idx].Features))
+			clear(logits)
 			for _, r := range rows {
-				row := w[int(r)*k : int(r)*k+k]
-				for c, x := range row {
-					logits[c] += x
+				base := int(r) * stride
+				for j := 0; j < stride; j += 16 {
+					add16((*[16]float32)(logits[j:j+16]), (*[16]float32)(w[base+j:base+j+16]))
 				}
 			}
-			for c := range logits {
+			for c := range k {
 				logits[c] = logits[c]*scale + m.bias[c]
 			}
-			softmax32(logits)
-			active = active[:0]
-			for c, p := range logits {
+			softmax32(logits[:k])
+			any := false
+			for c, p := range logits[:k] {
 				g := p
 				if c == examples[idx].Class {
 					g -= 1
 				}
 				if g > 1e-4 || g < -1e-4 {
 					m.bias[c] -= rate * g
-					grad[c] = rate * g * scale
-					active = append(active, c)
+					grad[c] = -rate * g * scale
+					any = true
+				} else {
+					grad[c] = 0
 				}
 			}
-			if len(active) == 0 {
+			if !any {
 				continue
 			}
 			for _, r := range rows {
-				row := w[int(r)*k : int(r)*k+k]
-				for _, c := range active {
-					row[c] -= grad[c]
+				base := int(r) * stride
+				for j := 0; j < stride; j += 16 {
+					add16((*[16]float32)(w[base+j:base+j+16]), (*[16]float32)(grad[j:j+16]))
 				}
 			}
 		}
@@ -265,6 +286,13 @@ func Train(classes []string, examples []Example, o Options) *Model {
 		}
 	}
 	return m
+}
+
+// add16 adds b to a, sixteen lanes at a time.
+func add16(a, b *[16]float32) {
+	for i := range a {
+		a[i] += b[i]
+	}
 }
 
 // scale is the factor a message's summed feature weights are multiplied by.
@@ -293,18 +321,23 @@ func softmax32(v []float32) {
 // scores writes the raw class scores (logits) of the features into out.
 func (m *Model) scores(features []uint32, out []float64) {
 	k := len(m.Classes)
-	for c := range k {
-		out[c] = 0
+	var sum [64]float32
+	acc := sum[:m.stride]
+	if m.stride > len(sum) {
+		acc = make([]float32, m.stride)
 	}
 	for _, f := range features {
 		r := m.rows[f]
 		if r < 0 {
 			continue
 		}
-		row := m.weights[int(r)*k : int(r)*k+k]
-		for c, w := range row {
-			out[c] += float64(w)
+		base := int(r) * m.stride
+		for j := 0; j < m.stride; j += 16 {
+			add16((*[16]float32)(acc[j:j+16]), (*[16]float32)(m.weights[base+j:base+j+16]))
 		}
+	}
+	for c := range k {
+		out[c] = float64(acc[c])
 	}
 	scale := float64(m.scale(len(features)))
 	for c := range k {
@@ -346,7 +379,7 @@ func (m *Model) Weight(feature uint32, class int) (float64, bool) {
 	if r < 0 {
 		return 0, false
 	}
-	return float64(m.weights[int(r)*len(m.Classes)+class]), true
+	return float64(m.weights[int(r)*m.stride+class]), true
 }
 
 // Named is a feature and what it is made of, for explanations.
@@ -395,3 +428,6 @@ func (m *Model) NamedFeatures(words []string) []Named { return m.feat.Named(word
 // example, "the message has a word of this lexicon"). Its name cannot
 // collide with a word's.
 func Token(name string) uint32 { return bucket(hashString(kindWord, "\x00"+name)) }
+
+// Featurizer returns the featurizer the model reads messages with.
+func (m *Model) Featurizer() Featurizer { return m.feat }

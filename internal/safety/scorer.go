@@ -1,6 +1,7 @@
 package safety
 
 import (
+	"maps"
 	"slices"
 	"sync"
 
@@ -14,6 +15,7 @@ import (
 // and safe for concurrent use.
 type Scorer struct {
 	model *learn.Model
+	feat  learn.Featurizer
 	lex   *lexicon // nil without rules
 	// reply of each class (content.Reply*), by class index
 	replies []string
@@ -22,26 +24,23 @@ type Scorer struct {
 	pool    sync.Pool // *[]uint32 feature scratch
 }
 
-// Window and stride, in words, of the passages a long message is also read
-// in: danger buried in the middle of a rambling message is scored on its
-// own, not diluted by everything around it.
-const (
-	window = 16
-	stride = 8
-)
-
 // Train fits a scorer to labelled examples. Examples of every category
 // should be present; a category with none is never predicted.
 func Train(examples []content.Example, rules []content.Rule) *Scorer {
-	return TrainWith(examples, rules, learn.Options{})
+	return TrainWith(examples, rules, Options)
 }
+
+// Options are the learner's settings for the scorer: features scaled by
+// the message's length, five epochs, weights shrunk after each, features of
+// fewer than three examples dropped (docs/SAFETY.md says how they were
+// chosen).
+var Options = learn.Options{Norm: true, Rate: 3, Epochs: 5, Decay: 0.1, MinCount: 3}
 
 // TrainWith is Train with the learner's options.
 func TrainWith(examples []content.Example, rules []content.Rule, o learn.Options) *Scorer {
 	classes := make([]string, len(content.Categories))
-	replies := make([]string, len(content.Categories))
 	for i, c := range content.Categories {
-		classes[i], replies[i] = c.Name, c.Reply
+		classes[i] = c.Name
 	}
 	feat := learn.NewFeaturizer(o)
 	data := make([]learn.Example, 0, len(examples))
@@ -62,25 +61,29 @@ func TrainWith(examples []content.Example, rules []content.Rule, o learn.Options
 		if class < 0 {
 			continue
 		}
-		f := feat.Features(texts[i], nil)
-		if lex != nil {
-			f = lex.features(texts[i], f)
-			slices.Sort(f)
-			f = slices.Compact(f)
-		}
-		data = append(data, learn.Example{Features: f, Class: class})
+		data = append(data, learn.Example{Features: features(feat, lex, texts[i], ex.Lang, nil), Class: class})
 		if ex.Related != "" {
 			relatedCount[class][ex.Related]++
 		}
 	}
-	s := &Scorer{model: learn.Train(classes, data, o), lex: lex, replies: replies, related: make([]string, len(classes))}
+	related := make([]string, len(classes))
 	for i, counts := range relatedCount {
 		best := 0
 		for id, n := range counts { // the most named entry; ties by id
-			if n > best || n == best && id < s.related[i] {
-				s.related[i], best = id, n
+			if n > best || n == best && id < related[i] {
+				related[i], best = id, n
 			}
 		}
+	}
+	s := newScorer(learn.Train(classes, data, o), related)
+	s.lex = lex
+	return s
+}
+
+func newScorer(m *learn.Model, related []string) *Scorer {
+	s := &Scorer{model: m, feat: m.Featurizer(), related: related, replies: make([]string, len(content.Categories))}
+	for i, c := range content.Categories {
+		s.replies[i] = c.Reply
 	}
 	s.pool.New = func() any { b := make([]uint32, 0, 256); return &b }
 	return s
@@ -114,46 +117,32 @@ func (s Scores) Best(reply string) string {
 	return name
 }
 
-// Score scores folded words: the whole message, and for a long one each
-// passage of it, keeping for urgent and deterrence the passage that scores
-// highest.
-func (s *Scorer) Score(words []string) Scores {
+// Score scores folded words written in lang. (Reading a long message also
+// in passages of 8 or 16 words, so that danger buried in a rambling message
+// is not diluted, was tried: it raised false alarms more than recall.)
+func (s *Scorer) Score(words []string, lang string) Scores {
 	bp := s.pool.Get().(*[]uint32)
 	defer s.pool.Put(bp)
-	out := s.score(words, bp)
-	for start := 0; len(words) > window+stride/2 && start < len(words); start += stride {
-		w := s.score(words[start:min(start+window, len(words))], bp)
-		if w.Urgent > out.Urgent {
-			out.Urgent, out.Probs = w.Urgent, mergeProbs(out.Probs, w.Probs, content.ReplyUrgent)
-		}
-		if w.Deterrence > out.Deterrence {
-			out.Deterrence, out.Probs = w.Deterrence, mergeProbs(out.Probs, w.Probs, content.ReplyDeterrence)
-		}
-		if start+window >= len(words) {
-			break
-		}
-	}
-	return out
+	return s.score(words, lang, bp)
 }
 
-// mergeProbs takes from b the probabilities of the categories leading to
-// reply.
-func mergeProbs(a, b [numCategories]float64, reply string) [numCategories]float64 {
-	for i, c := range content.Categories {
-		if c.Reply == reply {
-			a[i] = b[i]
-		}
+// features are what the scorer reads of a message: its words and
+// character n-grams, the lexicon categories of its words, and its language
+// (so that each language's examples can set their own baseline).
+func features(feat learn.Featurizer, lex *lexicon, words []string, lang string, dst []uint32) []uint32 {
+	dst = feat.Features(words, dst)
+	if lex != nil {
+		dst = lex.features(words, dst)
 	}
-	return a
+	if lang != "" {
+		dst = append(dst, learn.Token("lang:"+lang))
+	}
+	slices.Sort(dst)
+	return slices.Compact(dst)
 }
 
-func (s *Scorer) score(words []string, bp *[]uint32) Scores {
-	*bp = s.model.Features(words, *bp)
-	if s.lex != nil {
-		*bp = s.lex.features(words, *bp)
-		slices.Sort(*bp)
-		*bp = slices.Compact(*bp)
-	}
+func (s *Scorer) score(words []string, lang string, bp *[]uint32) Scores {
+	*bp = features(s.feat, s.lex, words, lang, *bp)
 	var out Scores
 	s.model.Probs(*bp, out.Probs[:])
 	for i, p := range out.Probs {
@@ -186,36 +175,41 @@ func (s *Scorer) Related(category string) string {
 
 // faqCategory is the category an FAQ entry's titles and phrasings teach the
 // scorer: every question the FAQ answers is a hard negative (the scorer
-// learns what ordinary questions about these topics look like), the
-// prevention entry's are own-thoughts, and entries whose phrasings include
-// people in danger now teach nothing (skip).
+// learns what questions about these topics look like), the prevention
+// entry's are own-thoughts, and the entries whose phrasings include people
+// in danger now teach nothing.
 func faqCategory(e *content.Entry) (category string, skip bool) {
-	switch e.ID {
-	case "prevention.own-thoughts":
+	switch {
+	case e.ID == "prevention.own-thoughts":
 		return "own-thoughts", false
-	case "grooming.meeting", "help.talk-now", "help.danger-now", "livestream.paid-shows":
+	case DangerEntry(e.ID):
 		return "", true
 	}
 	switch e.Topic {
-	case "sextortion", "images", "livestream", "report", "blame", "help":
+	case "sextortion", "images", "livestream", "report", "blame", "help", "grooming":
 		return content.CategoryVictim, false
 	}
 	return content.CategoryOrdinary, false
 }
 
-// FAQExamples are the FAQ's titles and phrasings in every language, as
-// extra training examples of what is not danger (see faqCategory). They are
-// weak labels: they teach the scorer, and are never scored in evaluations.
-func FAQExamples(c *content.Content) []content.Example {
+// ExtraExamples are what the scorer learns from besides the labelled
+// examples: every language's off-topic messages (ordinary), and the FAQ's
+// titles and phrasings (see faqCategory). They are never scored in
+// evaluations. Without the phrasings, the scorer flags two to three times
+// more of the everyday questions of the dev sets as danger (docs/SAFETY.md).
+func ExtraExamples(c *content.Content) []content.Example {
 	var out []content.Example
-	for code, l := range c.Langs {
+	for _, code := range slices.Sorted(maps.Keys(c.Langs)) { // in a fixed order: training depends on it
+		l := c.Langs[code]
+		for _, text := range l.Offtopic {
+			out = append(out, content.Example{Category: content.CategoryOrdinary, Text: text, Lang: code, File: code + "/offtopic.txt"})
+		}
 		for _, id := range c.IDs {
 			e := l.Entries[id]
 			if e == nil {
 				continue
 			}
-			en := c.Langs[content.SourceLanguage].Entries[id]
-			category, skip := faqCategory(en)
+			category, skip := faqCategory(c.Langs[content.SourceLanguage].Entries[id])
 			if skip {
 				continue
 			}
