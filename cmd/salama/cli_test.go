@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -352,7 +351,7 @@ func TestSignalsEndChatAndAsk(t *testing.T) {
 			cmd.Env = append(os.Environ(), "SALAMA_TEST_MAIN=1")
 			stdin, _ := cmd.StdinPipe()
 			defer stdin.Close() // open until the end: the command must not need EOF
-			out := &lockedBuffer{}
+			out := &chattest.Buffer{}
 			cmd.Stdout, cmd.Stderr = out, out
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
@@ -382,23 +381,6 @@ func TestSignalsEndChatAndAsk(t *testing.T) {
 			}
 		})
 	}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // Whatever else prints a secret once it has been read (a library's error
