@@ -205,7 +205,7 @@ func (c *countryFlag) check(k *engine.Knowledge) (string, error) {
 	if code == "" || k.KnowsCountry(code) {
 		return code, nil
 	}
-	return "", usageError{fmt.Errorf("--country (SALAMA_COUNTRY) %q is not in the helpline directory; use one of: %s", c.code, strings.Join(k.Content.Helplines.Codes, " "))}
+	return "", usageError{fmt.Errorf("--country %q is not in the helpline directory (set by --country or SALAMA_COUNTRY); use one of: %s", c.code, strings.Join(k.Content.Helplines.Codes, " "))}
 }
 
 // cacheDir is where derived files that save start-up time are kept (the
