@@ -209,9 +209,13 @@ func (c *countryFlag) check(k *engine.Knowledge) (string, error) {
 }
 
 // cacheDir is where derived files that save start-up time are kept (the
-// trained safety scorer): $SALAMA_CACHE, else systemd's $CACHE_DIRECTORY,
-// else the OS's cache folder; "" (none) when none can be found.
+// trained safety scorer, PRIVACY.md): $SALAMA_CACHE ("off" for none), else
+// systemd's $CACHE_DIRECTORY, else the OS's cache folder; "" (none) when
+// none can be found.
 func cacheDir() string {
+	if v := os.Getenv("SALAMA_CACHE"); v == "off" {
+		return ""
+	}
 	for _, v := range []string{"SALAMA_CACHE", "CACHE_DIRECTORY"} {
 		if d := os.Getenv(v); d != "" {
 			return d
