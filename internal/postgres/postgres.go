@@ -157,6 +157,11 @@ var (
 // applies the migrations and checks the secret. ctx bounds the connection
 // and the migrations.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	return open(ctx, dsn, opts, nil)
+}
+
+// open is Open with a hook on the pool's configuration, for tests.
+func open(ctx context.Context, dsn string, opts Options, configure func(*pgxpool.Config)) (*Store, error) {
 	if opts.Secret != nil && len(opts.Secret) < MinSecret {
 		return nil, fmt.Errorf("the secret is %d bytes; it must be at least %d", len(opts.Secret), MinSecret)
 	}
@@ -170,6 +175,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		// pgx's message may quote the string, password included.
 		return nil, errors.New("the PostgreSQL connection string is not valid (postgres://user@host/db, or key=value pairs)")
+	}
+	if configure != nil {
+		configure(cfg)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -354,6 +362,9 @@ func (s *Store) Add(_ context.Context, c chat.Count, n int64) error {
 	return err
 }
 
+// flushTimeout bounds one background flush.
+const flushTimeout = 30 * time.Second
+
 func (s *Store) flushLoop() {
 	defer close(s.stopped)
 	t := time.NewTicker(s.opts.FlushEvery)
@@ -363,7 +374,9 @@ func (s *Store) flushLoop() {
 		case <-s.stop:
 			return
 		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), s.opts.FlushEvery)
+			// Generous: a flush cut short may still have been committed,
+			// and its counts, kept for the next try, would then count twice.
+			ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
 			err := s.flush(ctx)
 			cancel()
 			if err != nil {
@@ -510,7 +523,7 @@ func (s *Store) Close() error {
 	s.once.Do(func() {
 		close(s.stop)
 		<-s.stopped
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
 		defer cancel()
 		err = s.flush(ctx)
 		s.pool.Close()

@@ -58,22 +58,23 @@ func MustDSN(tb testing.TB) string {
 			tb.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
-	return WithSearchPath(base, schema)
+	return WithParam(base, "search_path", schema)
 }
 
-// WithSearchPath adds a search_path to a connection string, in either of
-// its forms (a postgres:// URL, or key=value pairs).
-func WithSearchPath(dsn, schema string) string {
+// WithParam adds a parameter to a connection string, in either of its
+// forms (a postgres:// URL, or key=value pairs): a run-time setting such as
+// search_path, or one of pgx's such as pool_max_conns.
+func WithParam(dsn, key, value string) string {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		u, err := url.Parse(dsn)
 		if err == nil {
 			q := u.Query()
-			q.Set("search_path", schema)
+			q.Set(key, value)
 			u.RawQuery = q.Encode()
 			return u.String()
 		}
 	}
-	return dsn + " search_path=" + schema
+	return dsn + " " + key + "=" + value
 }
 
 // Dump returns every row of every table in the connection's schema as
