@@ -37,8 +37,21 @@ type admin interface {
 	Close() error
 }
 
-func openAdmin(dataFlag string) (admin, error) {
-	dir, err := dataDir(dataFlag)
+// openAdmin opens the store for an operator's command: PostgreSQL directly,
+// or bbolt directly, or, while `salama serve` holds bbolt, the server's
+// admin socket. needSecret is true for the commands that key users.
+func openAdmin(ctx context.Context, st storeSettings, needSecret bool) (admin, error) {
+	if err := st.check(); err != nil {
+		return nil, err
+	}
+	if st.postgres() {
+		pg, err := st.openPostgres(ctx, needSecret)
+		if err != nil {
+			return nil, err
+		}
+		return pg, nil
+	}
+	dir, err := dataDir(st.data)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +69,7 @@ func openAdmin(dataFlag string) (admin, error) {
 }
 
 // serveAdmin answers the operator's commands for a running server.
-func serveAdmin(ctx context.Context, dir string, store *bolt.Store) (func(), error) {
+func serveAdmin(ctx context.Context, dir string, store storage) (func(), error) {
 	path := filepath.Join(dir, adminSocket)
 	_ = os.Remove(path) // a socket left by a server that crashed
 	ln, err := net.Listen("unix", path)
@@ -155,16 +168,18 @@ func sinceDay(s string, now time.Time) (string, error) {
 	return "", usageError{fmt.Errorf("--since %q: give days like 30d, or a date like 2026-11-01", s)}
 }
 
-func adminFlags(name string) (*flag.FlagSet, *string, *string) {
+func adminFlags(name string) (*flag.FlagSet, *storeSettings, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	data := fs.String("data", "", "data directory (default $SALAMA_DATA, else the OS state directory)")
+	st := &storeSettings{}
+	fs.StringVar(&st.data, "data", "", "data directory (default $SALAMA_DATA, else the OS state directory)")
+	st.register(fs)
 	since := fs.String("since", "30d", "from this many days ago (30d) or this date (2026-11-01)")
-	return fs, data, since
+	return fs, st, since
 }
 
 // runStats prints the anonymous counters as a curator reads them.
 func runStats(ctx context.Context, args []string, stdout io.Writer, now time.Time) error {
-	fs, data, since := adminFlags("stats")
+	fs, st, since := adminFlags("stats")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -172,7 +187,7 @@ func runStats(ctx context.Context, args []string, stdout io.Writer, now time.Tim
 	if err != nil {
 		return err
 	}
-	a, err := openAdmin(*data)
+	a, err := openAdmin(ctx, *st, false)
 	if err != nil {
 		return err
 	}
@@ -265,7 +280,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // runGaps lists the unanswered questions by language, similar ones together.
 func runGaps(ctx context.Context, args []string, stdout io.Writer, now time.Time) error {
-	fs, data, since := adminFlags("gaps")
+	fs, st, since := adminFlags("gaps")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -273,7 +288,7 @@ func runGaps(ctx context.Context, args []string, stdout io.Writer, now time.Time
 	if err != nil {
 		return err
 	}
-	a, err := openAdmin(*data)
+	a, err := openAdmin(ctx, *st, false)
 	if err != nil {
 		return err
 	}
@@ -357,7 +372,9 @@ func runData(ctx context.Context, args []string, stdout io.Writer) error {
 		return usageError{errors.New("usage: salama data forget --platform telegram|slack|console --user ID")}
 	}
 	fs := flag.NewFlagSet("data forget", flag.ContinueOnError)
-	data := fs.String("data", "", "data directory (default $SALAMA_DATA, else the OS state directory)")
+	st := &storeSettings{}
+	fs.StringVar(&st.data, "data", "", "data directory (default $SALAMA_DATA, else the OS state directory)")
+	st.register(fs)
 	platform := fs.String("platform", "", "telegram, slack or console")
 	user := fs.String("user", "", "the user's id on that platform (Telegram: the numeric id; Slack: U…)")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -371,7 +388,7 @@ func runData(ctx context.Context, args []string, stdout io.Writer) error {
 	if *user == "" {
 		return usageError{errors.New("--user is required")}
 	}
-	a, err := openAdmin(*data)
+	a, err := openAdmin(ctx, *st, true)
 	if err != nil {
 		return err
 	}

@@ -47,6 +47,10 @@ Usage:
 
 --content DIR serves an edited copy of the faq/ folder without rebuilding;
 --locales DIR does the same for locales/.
+
+Data is kept in bbolt in the data directory, or, for several serve replicas,
+in PostgreSQL: SALAMA_STORE=postgres://… with the same SALAMA_SECRET_FILE on
+every replica. stats, gaps and data forget then use the database too.
 `
 
 // Run is the whole program, callable from tests.

@@ -18,7 +18,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/salama-safety/salama/internal/bolt"
 	"github.com/salama-safety/salama/internal/chat"
 	"github.com/salama-safety/salama/internal/engine"
 	"github.com/salama-safety/salama/internal/metrics"
@@ -29,10 +28,11 @@ import (
 // serveConfig is every setting of `salama serve`. Each has a flag and an
 // environment variable; the flag wins.
 type serveConfig struct {
-	addr, data, logFormat string
-	retentionDays         int
-	logUnanswered         bool
-	unreviewedEnglish     bool
+	addr, logFormat   string
+	storage           storeSettings
+	retentionDays     int
+	logUnanswered     bool
+	unreviewedEnglish bool
 
 	tgToken, tgAPIURL, tgWebhookURL, tgWebhookSecret string
 
@@ -59,7 +59,8 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, e
 	cf.register(fs)
 	c := &serveConfig{}
 	setting(fs, &c.addr, "addr", "SALAMA_ADDR", "127.0.0.1:8080", "address of the HTTP server (/healthz, /readyz, /metrics, webhooks)")
-	setting(fs, &c.data, "data", "SALAMA_DATA", "", "data directory (default $XDG_STATE_HOME/salama)")
+	setting(fs, &c.storage.data, "data", "SALAMA_DATA", "", "data directory (default $XDG_STATE_HOME/salama)")
+	c.storage.register(fs)
 	setting(fs, &c.logFormat, "log-format", "SALAMA_LOG_FORMAT", "text", "log format: text or json")
 	var retention string
 	setting(fs, &retention, "retention-days", "SALAMA_RETENTION_DAYS", "180", "delete a user's preferences after this many days without use")
@@ -100,6 +101,16 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, e
 	c.retentionDays = n
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return nil, nil, usageError{fmt.Errorf("--log-format must be text or json, not %q", c.logFormat)}
+	}
+	if err := c.storage.check(); err != nil {
+		return nil, nil, err
+	}
+	if c.storage.postgres() { // refuse a missing or bad secret before loading anything
+		if secret, err := c.storage.secret(); err != nil {
+			return nil, nil, err
+		} else if secret == nil {
+			return nil, nil, errNoSecret
+		}
 	}
 	return c, &cf, c.check()
 }
@@ -144,11 +155,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir, err := dataDir(c.data)
-	if err != nil {
-		return err
-	}
-	store, err := bolt.Open(dir, bolt.Options{})
+	store, dir, err := c.storage.openServe(ctx)
 	if err != nil {
 		return err
 	}
@@ -158,11 +165,13 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		opts.Gaps, opts.GapDays = store, gapDays
 	}
 	eng := engine.New(k, store, opts)
-	closeAdmin, err := serveAdmin(ctx, dir, store)
-	if err != nil {
-		return err
+	if dir != "" { // with PostgreSQL the operator's commands use the database
+		closeAdmin, err := serveAdmin(ctx, dir, store)
+		if err != nil {
+			return err
+		}
+		defer closeAdmin()
 	}
-	defer closeAdmin()
 	obs := metrics.New()
 
 	mux := http.NewServeMux()
@@ -190,7 +199,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		mux.Handle("/slack/", a.Handler())
 		channels = append(channels, a)
 	}
-	log.Info("settings", "retention_days", c.retentionDays, "gap_log", c.logUnanswered, "unreviewed_safety_in_english", c.unreviewedEnglish)
+	log.Info("settings", "store", c.storage.storeName(), "retention_days", c.retentionDays, "gap_log", c.logUnanswered, "unreviewed_safety_in_english", c.unreviewedEnglish)
 	log.Info("channels", "telegram", onOff(c.tgToken != "", c.tgWebhookURL != "", "webhook", "polling"),
 		"slack", onOff(c.slackBotToken != "", c.slackAppToken != "", "socket mode", "http mode"))
 

@@ -13,17 +13,19 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Env names the variable holding the test server's connection string.
 const Env = "SALAMA_TEST_POSTGRES"
 
-// MustDSN returns a connection string to a fresh schema, or skips the test
+// MustDSN returns a postgres:// URL of a fresh schema, or skips the test
 // when Env is not set.
 func MustDSN(tb testing.TB) string {
 	tb.Helper()
@@ -58,7 +60,26 @@ func MustDSN(tb testing.TB) string {
 			tb.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
-	return WithParam(base, "search_path", schema)
+	return WithParam(asURL(tb, base), "search_path", schema)
+}
+
+// asURL writes a connection string as a postgres:// URL, the form
+// SALAMA_STORE takes.
+func asURL(tb testing.TB, dsn string) string {
+	tb.Helper()
+	cfg, err := pgconn.ParseConfig(dsn)
+	if err != nil {
+		tb.Fatalf("%s: %v", Env, err)
+	}
+	q := url.Values{"host": {cfg.Host}, "port": {strconv.Itoa(int(cfg.Port))}}
+	if cfg.TLSConfig == nil {
+		q.Set("sslmode", "disable")
+	}
+	u := url.URL{Scheme: "postgres", User: url.UserPassword(cfg.User, cfg.Password), Path: "/" + cfg.Database, RawQuery: q.Encode()}
+	if cfg.Password == "" {
+		u.User = url.User(cfg.User)
+	}
+	return u.String()
 }
 
 // WithParam adds a parameter to a connection string, in either of its
