@@ -5,6 +5,8 @@
 #               make a cluster in a temporary folder, start it on a Unix
 #               socket in that folder (no TCP), and export
 #               SALAMA_TEST_POSTGRES, the connection string the tests read
+#               (a postgres:// URL); fsync is off, unless the first
+#               argument is "durable" (for measurements)
 #   pg_stop     stop the cluster and delete the folder
 #
 # initdb and postgres refuse to run as root, so under root (as CI runs) the
@@ -48,8 +50,10 @@ pg_start() {
 		{ cat "$PG_DIR/initdb.log"; return 1; }
 	# Unix socket only (listen_addresses empty): nothing listens on the
 	# network. fsync off: the cluster is thrown away after the run.
+	local fsync="-c fsync=off"
+	[ "${1:-}" = durable ] && fsync=""
 	as_owner "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-		-o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR' -c fsync=off -c max_connections=200" start >/dev/null ||
+		-o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR' $fsync -c max_connections=200" start >/dev/null ||
 		{ cat "$PG_DIR/server.log"; return 1; }
 	export PG_DIR
 	export SALAMA_TEST_POSTGRES="postgres://postgres@/postgres?host=$PG_DIR&sslmode=disable"
