@@ -30,6 +30,7 @@ const (
 	languageFile    = "language.txt"
 	safetyFile      = "safety.txt"
 	examplesFile    = "safety-examples.txt"
+	offtopicFile    = "offtopic.txt"
 	helplinesFolder = "helplines"
 )
 
@@ -116,6 +117,10 @@ type Lang struct {
 	Rules    []Rule
 	// Examples are the labelled safety examples the scorer learns from.
 	Examples []Example
+	// Offtopic are messages the FAQ must not answer (homework, football,
+	// small talk), one per line of offtopic.txt: the scorer learns from
+	// them what ordinary chat looks like, and the matcher what to leave.
+	Offtopic []string
 }
 
 // Content is the whole content folder, validated.
@@ -236,6 +241,14 @@ func loadLang(fsys fs.FS, code string, source bool) (*Lang, []error) {
 				rules[i].Lang = code
 			}
 			l.Rules = rules
+		case offtopicFile:
+			lines, err := textLines(file, data)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			for _, tl := range lines {
+				l.Offtopic = append(l.Offtopic, strings.TrimSpace(tl.text))
+			}
 		case examplesFile:
 			examples, eerrs := parseExamples(file, data)
 			errs = append(errs, eerrs...)
