@@ -20,7 +20,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/salama-safety/salama/faq"
 	"github.com/salama-safety/salama/internal/bolt"
@@ -384,11 +384,11 @@ func newSchema(ctx context.Context, base string) (*pgSchema, error) {
 	q.Set("search_path", s.name)
 	u.RawQuery = q.Encode()
 	s.url = u.String()
-	conn, err := pgx.Connect(ctx, base)
+	conn, err := pgxpool.New(ctx, base) // a pool: it understands pool_max_conns in the URL
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	defer conn.Close(ctx)
+	defer conn.Close()
 	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+s.name); err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
@@ -397,11 +397,11 @@ func newSchema(ctx context.Context, base string) (*pgSchema, error) {
 
 // users counts the preference records, one per user the replicas saw.
 func (s *pgSchema) users(ctx context.Context) (int, error) {
-	conn, err := pgx.Connect(ctx, s.url)
+	conn, err := pgxpool.New(ctx, s.url)
 	if err != nil {
 		return 0, err
 	}
-	defer conn.Close(ctx)
+	defer conn.Close()
 	var n int
 	err = conn.QueryRow(ctx, "SELECT count(*) FROM prefs").Scan(&n)
 	return n, err
@@ -428,11 +428,11 @@ func (s *pgSchema) counted(ctx context.Context) (int64, error) {
 }
 
 func (s *pgSchema) drop(ctx context.Context) error {
-	conn, err := pgx.Connect(ctx, s.base)
+	conn, err := pgxpool.New(ctx, s.base)
 	if err != nil {
 		return err
 	}
-	defer conn.Close(ctx)
+	defer conn.Close()
 	_, err = conn.Exec(ctx, "DROP SCHEMA "+s.name+" CASCADE")
 	return err
 }
