@@ -87,8 +87,8 @@ type Store struct {
 	secret []byte
 	opts   Options
 
-	mu        sync.Mutex
-	pending   map[chat.Count]int64
+	pending   chat.Tally
+	mu        sync.Mutex // guards lastFlush
 	lastFlush time.Time
 }
 
@@ -127,7 +127,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &Store{db: db, secret: secret, opts: opts, pending: map[chat.Count]int64{}, lastFlush: opts.Now()}, nil
+	return &Store{db: db, secret: secret, opts: opts, lastFlush: opts.Now()}, nil
 }
 
 func loadSecret(path string) ([]byte, error) {
@@ -228,8 +228,8 @@ func countKey(c chat.Count) []byte {
 // Add adds n to a counter. Counters gather in memory and are written
 // together every Options.FlushEvery, and by Counts and Close.
 func (s *Store) Add(_ context.Context, c chat.Count, n int64) error {
+	s.pending.Add(c, n)
 	s.mu.Lock()
-	s.pending[c] += n
 	due := s.opts.Now().Sub(s.lastFlush) >= s.opts.FlushEvery
 	s.mu.Unlock()
 	if due {
@@ -241,9 +241,9 @@ func (s *Store) Add(_ context.Context, c chat.Count, n int64) error {
 // flush writes the gathered counters in one transaction.
 func (s *Store) flush() error {
 	s.mu.Lock()
-	pending := s.pending
-	s.pending, s.lastFlush = map[chat.Count]int64{}, s.opts.Now()
+	s.lastFlush = s.opts.Now()
 	s.mu.Unlock()
+	pending := s.pending.Take()
 	if len(pending) == 0 {
 		return nil
 	}
@@ -261,12 +261,8 @@ func (s *Store) flush() error {
 		}
 		return nil
 	})
-	if err != nil { // keep them for the next try
-		s.mu.Lock()
-		for c, n := range pending {
-			s.pending[c] += n
-		}
-		s.mu.Unlock()
+	if err != nil {
+		s.pending.Return(pending) // for the next try
 	}
 	return err
 }

@@ -137,9 +137,9 @@ type Store struct {
 	secret []byte
 	opts   Options
 
-	mu       sync.Mutex
-	pending  map[chat.Count]int64
-	flushErr error // of the last background flush, returned by the next Add
+	pending  chat.Tally
+	mu       sync.Mutex // guards flushErr
+	flushErr error      // of the last background flush, returned by the next Add
 
 	stop    chan struct{}
 	stopped chan struct{}
@@ -187,8 +187,7 @@ func open(ctx context.Context, dsn string, opts Options, configure func(*pgxpool
 		pool.Close()
 		return nil, err
 	}
-	s := &Store{pool: pool, secret: opts.Secret, opts: opts, pending: map[chat.Count]int64{},
-		stop: make(chan struct{}), stopped: make(chan struct{})}
+	s := &Store{pool: pool, secret: opts.Secret, opts: opts, stop: make(chan struct{}), stopped: make(chan struct{})}
 	go s.flushLoop()
 	return s, nil
 }
@@ -340,11 +339,16 @@ func (s *Store) SavePrefs(ctx context.Context, u chat.User, p chat.Prefs) error 
 
 func (s *Store) Forget(ctx context.Context, u chat.User) error {
 	k, err := s.userKey(u)
-	if err != nil {
-		return err
+	return s.deleteKey(ctx, "forget", `DELETE FROM prefs WHERE user_key = $1`, k, err)
+}
+
+// deleteKey runs a DELETE of one keyed hash, once the key could be made.
+func (s *Store) deleteKey(ctx context.Context, what, sql string, key []byte, keyErr error) error {
+	if keyErr != nil {
+		return keyErr
 	}
-	if _, err := s.pool.Exec(ctx, `DELETE FROM prefs WHERE user_key = $1`, k); err != nil {
-		return fmt.Errorf("postgres: forget: %w", err)
+	if _, err := s.pool.Exec(ctx, sql, key); err != nil {
+		return fmt.Errorf("postgres: %s: %w", what, err)
 	}
 	return nil
 }
@@ -354,9 +358,9 @@ func (s *Store) Forget(ctx context.Context, u chat.User) error {
 // last background flush is returned here, once; its counts are kept for
 // the next try.
 func (s *Store) Add(_ context.Context, c chat.Count, n int64) error {
+	s.pending.Add(c, n)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.pending[c] += n
 	err := s.flushErr
 	s.flushErr = nil
 	return err
@@ -392,10 +396,7 @@ func (s *Store) flushLoop() {
 // in key order, so that two replicas flushing the same keys lock them in
 // the same order and cannot deadlock.
 func (s *Store) flush(ctx context.Context) error {
-	s.mu.Lock()
-	pending := s.pending
-	s.pending = map[chat.Count]int64{}
-	s.mu.Unlock()
+	pending := s.pending.Take()
 	if len(pending) == 0 {
 		return nil
 	}
@@ -425,12 +426,8 @@ func (s *Store) flush(ctx context.Context) error {
 			err = fmt.Errorf("postgres: add counters: %w", err)
 		}
 	}
-	if err != nil { // keep them for the next try
-		s.mu.Lock()
-		for c, n := range pending {
-			s.pending[c] += n
-		}
-		s.mu.Unlock()
+	if err != nil {
+		s.pending.Return(pending) // for the next try
 	}
 	return err
 }
@@ -441,17 +438,11 @@ func (s *Store) Counts(ctx context.Context, since string) ([]chat.CountRow, erro
 	if err := s.flush(ctx); err != nil {
 		return nil, err
 	}
-	q := `SELECT day, platform, event, kind, lang, faq_id, n FROM counts`
-	var args []any
-	if since != "" {
-		d, err := time.Parse(time.DateOnly, since)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: since %q: %w", since, err)
-		}
-		q += ` WHERE day >= $1`
-		args = append(args, d)
+	where, args, err := sinceDay(since)
+	if err != nil {
+		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, q, args...)
+	rows, err := s.pool.Query(ctx, `SELECT day, platform, event, kind, lang, faq_id, n FROM counts`+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: read counters: %w", err)
 	}
@@ -472,6 +463,19 @@ func (s *Store) Counts(ctx context.Context, since string) ([]chat.CountRow, erro
 	}
 	chat.SortCounts(out)
 	return out, nil
+}
+
+// sinceDay is the WHERE clause of "days on or after since" and its
+// argument; none for since "".
+func sinceDay(since string) (string, []any, error) {
+	if since == "" {
+		return "", nil, nil
+	}
+	d, err := time.Parse(time.DateOnly, since)
+	if err != nil {
+		return "", nil, fmt.Errorf("postgres: since %q: %w", since, err)
+	}
+	return ` WHERE day >= $1`, []any{d}, nil
 }
 
 // sweep runs del in a transaction under the sweep lock, unless another
@@ -543,17 +547,11 @@ func (s *Store) AddGap(ctx context.Context, g chat.Gap) error {
 }
 
 func (s *Store) Gaps(ctx context.Context, since string) ([]chat.Gap, error) {
-	q := `SELECT day, lang, text FROM gaps`
-	var args []any
-	if since != "" {
-		d, err := time.Parse(time.DateOnly, since)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: since %q: %w", since, err)
-		}
-		q += ` WHERE day >= $1`
-		args = append(args, d)
+	where, args, err := sinceDay(since)
+	if err != nil {
+		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, q+` ORDER BY day, id`, args...)
+	rows, err := s.pool.Query(ctx, `SELECT day, lang, text FROM gaps`+where+` ORDER BY day, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: read gaps: %w", err)
 	}
@@ -611,11 +609,5 @@ func (s *Store) Seen(ctx context.Context, key string, ttl time.Duration) (bool, 
 
 func (s *Store) Unsee(ctx context.Context, key string) error {
 	k, err := s.deliveryKey(key)
-	if err != nil {
-		return err
-	}
-	if _, err := s.pool.Exec(ctx, `DELETE FROM seen WHERE key = $1`, k); err != nil {
-		return fmt.Errorf("postgres: unsee: %w", err)
-	}
-	return nil
+	return s.deleteKey(ctx, "unsee", `DELETE FROM seen WHERE key = $1`, k, err)
 }
