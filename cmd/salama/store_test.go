@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -102,6 +103,13 @@ func TestServeOnPostgres(t *testing.T) {
 	if p, _ := db.Prefs(ctx, user); p != (chat.Prefs{}) {
 		t.Errorf("after data forget, prefs = %+v", p)
 	}
+	// The same secret as hex in SALAMA_SECRET is the same secret.
+	t.Setenv("SALAMA_SECRET_FILE", "")
+	t.Setenv("SALAMA_SECRET", hex.EncodeToString(secret))
+	if code, _, errOut := run(t, "", "data", "forget", "--platform", "slack", "--user", "U1"); code != 0 {
+		t.Errorf("data forget with SALAMA_SECRET = %d %q", code, errOut)
+	}
+	t.Setenv("SALAMA_SECRET", "")
 
 	// Another replica with another secret is refused, before it answers.
 	t.Setenv("SALAMA_SECRET_FILE", writeSecret(t, 32))
