@@ -170,9 +170,7 @@ func sinceDay(s string, now time.Time) (string, error) {
 
 func adminFlags(name string) (*flag.FlagSet, *storeSettings, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	st := &storeSettings{}
-	fs.StringVar(&st.data, "data", "", "data directory (default $SALAMA_DATA, else the OS state directory)")
-	st.register(fs)
+	st := storeFlags(fs)
 	since := fs.String("since", "30d", "from this many days ago (30d) or this date (2026-11-01)")
 	return fs, st, since
 }
@@ -372,9 +370,7 @@ func runData(ctx context.Context, args []string, stdout io.Writer) error {
 		return usageError{errors.New("usage: salama data forget --platform telegram|slack|console --user ID")}
 	}
 	fs := flag.NewFlagSet("data forget", flag.ContinueOnError)
-	st := &storeSettings{}
-	fs.StringVar(&st.data, "data", "", "data directory (default $SALAMA_DATA, else the OS state directory)")
-	st.register(fs)
+	st := storeFlags(fs)
 	platform := fs.String("platform", "", "telegram, slack or console")
 	user := fs.String("user", "", "the user's id on that platform (Telegram: the numeric id; Slack: U…)")
 	if err := fs.Parse(args[1:]); err != nil {

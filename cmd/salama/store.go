@@ -35,8 +35,17 @@ type storeSettings struct {
 
 const secretEnv = "SALAMA_SECRET"
 
+// storeFlags registers --data, --store and --secret-file for an operator's
+// command.
+func storeFlags(fs *flag.FlagSet) *storeSettings {
+	st := &storeSettings{}
+	fs.StringVar(&st.data, "data", "", "data directory (default $SALAMA_DATA, else the OS state directory)")
+	st.register(fs)
+	return st
+}
+
 // register adds --store and --secret-file; --data is registered by each
-// command as before.
+// command.
 func (s *storeSettings) register(fs *flag.FlagSet) {
 	setting(fs, &s.store, "store", "SALAMA_STORE", "", "empty for bbolt in the data directory, or a postgres:// URL shared by every replica (docs/OPERATING.md)")
 	setting(fs, &s.secretFile, "secret-file", "SALAMA_SECRET_FILE", "", "with PostgreSQL: a file of at least 32 random bytes, the same on every replica (or hex in $"+secretEnv+")")
