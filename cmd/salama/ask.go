@@ -73,7 +73,8 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout io.Write
 	var cf contentFlags
 	cf.register(fset)
 	lang := fset.String("lang", "", "answer in this language (BCP 47 tag, e.g. sw or pt-BR)")
-	country := fset.String("country", "", "show helplines of this country (ISO code, e.g. KE)")
+	var country countryFlag
+	country.register(fset)
 	format := fset.String("format", "text", "text or json")
 	explain := fset.Bool("explain", false, "show which safety rule or which features decided each message")
 	if err := fset.Parse(args); err != nil {
@@ -86,15 +87,13 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout io.Write
 	if err != nil {
 		return err
 	}
-	store := memstore.New()
-	eng := engine.New(k, store, engine.Options{})
-	user := chat.User{Platform: chat.Console, ID: "ask"}
-	if *country != "" {
-		if k.Content.Helplines.Countries[strings.ToUpper(*country)] == nil {
-			return usageError{fmt.Errorf("--country %q is not in the helpline directory", *country)}
-		}
-		_ = store.SavePrefs(ctx, user, chat.Prefs{Country: strings.ToUpper(*country)})
+	code, err := country.check(k)
+	if err != nil {
+		return err
 	}
+	store := memstore.New()
+	eng := engine.New(k, store, engine.Options{Country: code})
+	user := chat.User{Platform: chat.Console, ID: "ask"}
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)

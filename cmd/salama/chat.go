@@ -21,10 +21,16 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	cf.register(fset)
 	lang := fset.String("lang", "", "start in this language (e.g. sw); /language changes it")
 	data := fset.String("data", "", "data directory (default $SALAMA_DATA, else the OS state directory)")
+	var country countryFlag
+	country.register(fset)
 	if err := fset.Parse(args); err != nil {
 		return usageError{err}
 	}
 	k, err := cf.load()
+	if err != nil {
+		return err
+	}
+	code, err := country.check(k)
 	if err != nil {
 		return err
 	}
@@ -33,7 +39,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		return err
 	}
 	defer store.Close()
-	eng := engine.New(k, store, engine.Options{})
+	eng := engine.New(k, store, engine.Options{Country: code})
 	user := chat.User{Platform: chat.Console, ID: "console"}
 	send := func(m chat.Message) ([]chat.Choice, error) {
 		m.User, m.Chat = user, "console"

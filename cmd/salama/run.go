@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/salama-safety/salama/faq"
@@ -23,7 +24,7 @@ const usage = `Salama answers questions about online grooming, sextortion and ch
 abuse material, from a curated FAQ, in the user's language.
 
 Usage:
-  salama chat    [--lang TAG] [--content DIR] [--data DIR]
+  salama chat    [--lang TAG] [--country CC] [--content DIR] [--data DIR]
                  talk to the bot in this terminal, as on Telegram
   salama ask     [--lang TAG] [--country CC] [--format text|json] [--content DIR] [QUESTION]
                  answer QUESTION, or one question per line of standard input
@@ -46,7 +47,9 @@ Usage:
                  is set, Slack when SLACK_BOT_TOKEN is set (salama serve --help)
 
 --content DIR serves an edited copy of the faq/ folder without rebuilding;
---locales DIR does the same for locales/.
+--locales DIR does the same for locales/. --country CC (or SALAMA_COUNTRY)
+is the deployment's default country: users whose country is not known see
+its helplines and emergency numbers.
 
 Data is kept in bbolt in the data directory, or, for several serve replicas,
 in PostgreSQL: SALAMA_STORE=postgres://… with the same SALAMA_SECRET_FILE on
@@ -126,11 +129,44 @@ func (c *contentFlags) load() (*engine.Knowledge, error) {
 	if c.locales != "" {
 		locFS = os.DirFS(c.locales)
 	}
-	k, err := engine.Load(faqFS, locFS)
+	k, err := engine.LoadWith(faqFS, locFS, engine.LoadOptions{ScorerCache: cacheDir()})
 	// loading makes about 55 MB of short-lived garbage; hand it back to the
 	// system at once rather than carry it as resident memory
 	debug.FreeOSMemory()
 	return k, err
+}
+
+// countryFlag is --country: the deployment's default country, one setting
+// for every channel, from $SALAMA_COUNTRY unless given.
+type countryFlag struct{ code string }
+
+func (c *countryFlag) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.code, "country", os.Getenv("SALAMA_COUNTRY"), "default country (ISO code in the helpline directory, e.g. KE) for users whose country is not known; its helplines and emergency numbers are shown to them (env SALAMA_COUNTRY)")
+}
+
+// check returns the code in upper case, or a usage error naming the known
+// codes when the directory does not have it.
+func (c *countryFlag) check(k *engine.Knowledge) (string, error) {
+	code := strings.ToUpper(strings.TrimSpace(c.code))
+	if code == "" || k.KnowsCountry(code) {
+		return code, nil
+	}
+	return "", usageError{fmt.Errorf("--country (SALAMA_COUNTRY) %q is not in the helpline directory; use one of: %s", c.code, strings.Join(k.Content.Helplines.Codes, " "))}
+}
+
+// cacheDir is where derived files that save start-up time are kept (the
+// trained safety scorer): $SALAMA_CACHE, else systemd's $CACHE_DIRECTORY,
+// else the OS's cache folder; "" (none) when none can be found.
+func cacheDir() string {
+	for _, v := range []string{"SALAMA_CACHE", "CACHE_DIRECTORY"} {
+		if d := os.Getenv(v); d != "" {
+			return d
+		}
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "salama")
+	}
+	return ""
 }
 
 // dataDir is --data, else $SALAMA_DATA, else the OS's state directory.

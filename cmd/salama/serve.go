@@ -37,6 +37,9 @@ type serveConfig struct {
 	tgToken, tgAPIURL, tgWebhookURL, tgWebhookSecret string
 
 	slackBotToken, slackAppToken, slackSigningSecret, slackAPIURL, slackCountry string
+
+	// country is the deployment's default country, for every channel
+	country countryFlag
 }
 
 // gapDays is how long the content-gap log keeps a question.
@@ -58,6 +61,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, e
 	var cf contentFlags
 	cf.register(fs)
 	c := &serveConfig{}
+	c.country.register(fs)
 	setting(fs, &c.addr, "addr", "SALAMA_ADDR", "127.0.0.1:8080", "address of the HTTP server (/healthz, /readyz, /metrics, webhooks)")
 	setting(fs, &c.storage.data, "data", "SALAMA_DATA", "", "data directory (default $XDG_STATE_HOME/salama)")
 	c.storage.register(fs)
@@ -72,7 +76,7 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, e
 	setting(fs, &c.slackAppToken, "slack-app-token", "SLACK_APP_TOKEN", "", "Slack app token (xapp-…) for Socket Mode")
 	setting(fs, &c.slackSigningSecret, "slack-signing-secret", "SLACK_SIGNING_SECRET", "", "Slack signing secret, for HTTP mode")
 	setting(fs, &c.slackAPIURL, "slack-api-url", "SLACK_API_URL", "", "Slack Web API base URL (tests, GovSlack)")
-	setting(fs, &c.slackCountry, "slack-country", "SLACK_COUNTRY", "", "the workspace's country code, for App Home helplines")
+	setting(fs, &c.slackCountry, "slack-country", "SLACK_COUNTRY", "", "the workspace's country code, for App Home helplines (SALAMA_COUNTRY sets the default country of every channel)")
 	var unanswered string
 	setting(fs, &unanswered, "log-unanswered", "SALAMA_LOG_UNANSWERED", "0", fmt.Sprintf("1 keeps unanswered questions, scrubbed and unlinked, for %d days, for salama gaps", gapDays))
 	var unreviewed string
@@ -155,12 +159,16 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	country, err := c.country.check(k)
+	if err != nil {
+		return err
+	}
 	store, dir, err := c.storage.openServe(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	opts := engine.Options{RetentionDays: c.retentionDays, UnreviewedSafetyInEnglish: c.unreviewedEnglish}
+	opts := engine.Options{RetentionDays: c.retentionDays, UnreviewedSafetyInEnglish: c.unreviewedEnglish, Country: country}
 	if c.logUnanswered {
 		opts.Gaps, opts.GapDays = store, gapDays
 	}
@@ -199,7 +207,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		mux.Handle("/slack/", a.Handler())
 		channels = append(channels, a)
 	}
-	log.Info("settings", "store", c.storage.storeName(), "retention_days", c.retentionDays, "gap_log", c.logUnanswered, "unreviewed_safety_in_english", c.unreviewedEnglish)
+	log.Info("settings", "store", c.storage.storeName(), "retention_days", c.retentionDays, "gap_log", c.logUnanswered, "unreviewed_safety_in_english", c.unreviewedEnglish, "default_country", country)
 	log.Info("channels", "telegram", onOff(c.tgToken != "", c.tgWebhookURL != "", "webhook", "polling"),
 		"slack", onOff(c.slackBotToken != "", c.slackAppToken != "", "socket mode", "http mode"))
 

@@ -90,7 +90,8 @@ type Message struct {
 	// such as "pt-BR"), used when the user has not chosen one.
 	LangHint string
 	// Group is true when the message was posted where others can read the
-	// reply. The engine then keeps urgent and personal content out of it.
+	// reply. The engine then keeps personal content out of it; an urgent
+	// reply still shows a number to call there.
 	Group bool
 }
 
@@ -125,7 +126,9 @@ type Reply struct {
 	// Score is the matcher's confidence in FAQID, from 0 to 1.
 	Score float64
 	// Private is true when the reply must not be shown where others can read
-	// it; in a group the adapter invites the user to a private chat instead.
+	// it. In a group the engine has already replaced it with an invitation
+	// to a private chat (with, for an urgent reply, a number to call), and
+	// the adapter adds the way in.
 	Private bool
 }
 

@@ -41,6 +41,7 @@ const (
 	floorScore   = 0.30 // below this, nothing fits
 	closeRatio   = 0.85 // a runner-up this close makes the question ambiguous
 	sureScore    = 0.62 // above this, answer even with a close runner-up
+	knownScore   = 0.50 // above this, a message is one of the FAQ's questions for the safety router
 	maxCandidate = 3
 )
 
@@ -62,6 +63,13 @@ type Options struct {
 	// speaker reviewed their translation. Off by default: a draft in the
 	// child's language is usually better than English.
 	UnreviewedSafetyInEnglish bool
+	// Country is the deployment's default country (an ISO code in the
+	// helpline directory, such as "KE"): its helplines and emergency
+	// numbers are shown to users whose country is not known. Empty means
+	// none: such users get the international services and, when in
+	// danger, a plain line to call their local emergency number. The
+	// caller checks the code (see KnowsCountry); an unknown one is ignored.
+	Country string
 }
 
 // safetyCritical reports the messages UnreviewedSafetyInEnglish governs.
@@ -121,6 +129,10 @@ type conv struct {
 	// asked to be forgotten, so nothing may be saved.
 	dirty     bool
 	forgotten bool
+	// the last ranking of entries (see matches)
+	ranked      []match.Result
+	rankedLang  string
+	rankedWords []string
 }
 
 func (c *conv) t(id string, kv ...any) string {
@@ -154,7 +166,13 @@ func (e *Engine) Respond(ctx context.Context, m chat.Message) (chat.Reply, error
 	c.resolve()
 	r := c.respond()
 	if m.Group && r.Private {
-		r = chat.Reply{Kind: r.Kind, Lang: c.lang, FAQID: r.FAQID, Text: c.t("private_invite"), Private: true}
+		// where others read along: nothing personal, but someone in danger
+		// still sees a number to call
+		text := c.t("private_invite")
+		if r.Kind == chat.KindUrgent {
+			text = c.urgentPublic()
+		}
+		r = chat.Reply{Kind: r.Kind, Lang: c.lang, FAQID: r.FAQID, Category: r.Category, Text: text, Private: true}
 	}
 	if r.Lang == "" {
 		r.Lang = c.lang
@@ -212,20 +230,33 @@ func (e *Engine) Home(ctx context.Context, u chat.User, langHint string) (chat.R
 }
 
 // resolve picks the language and the country: the user's choice, then the
-// platform's hint, then English and the international default.
+// platform's hint, then English; for the country, then the deployment's
+// default, then the international default. Only the user's choice and the
+// platform's hint make the country known; with a default country the
+// replies still offer to change it.
 func (c *conv) resolve() {
 	c.lang = c.k.negotiate(c.prefs.Lang, c.m.LangHint)
 	c.country = content.International
-	switch {
-	case c.prefs.Country != "" && c.k.Content.Helplines.Countries[c.prefs.Country] != nil:
+	dir := c.k.Content.Helplines
+	if c.prefs.Country != "" && dir.Countries[c.prefs.Country] != nil {
 		c.country, c.countryKnown = c.prefs.Country, true
-	default:
-		if tag, err := language.Parse(c.m.LangHint); err == nil {
-			if reg, conf := tag.Region(); conf == language.Exact && c.k.Content.Helplines.Countries[reg.String()] != nil {
-				c.country, c.countryKnown = reg.String(), true
-			}
+		return
+	}
+	if tag, err := language.Parse(c.m.LangHint); err == nil {
+		if reg, conf := tag.Region(); conf == language.Exact && dir.Countries[reg.String()] != nil {
+			c.country, c.countryKnown = reg.String(), true
+			return
 		}
 	}
+	if def := strings.ToUpper(c.e.opts.Country); def != "" && dir.Countries[def] != nil {
+		c.country = def
+	}
+}
+
+// KnowsCountry reports whether code is a country of the helpline
+// directory, for checking a default country (Options.Country).
+func (k *Knowledge) KnowsCountry(code string) bool {
+	return code != "" && k.Content.Helplines.Countries[strings.ToUpper(code)] != nil
 }
 
 // negotiate returns the supported language for a saved choice or a hint.
@@ -276,12 +307,15 @@ func (c *conv) text(text string) chat.Reply {
 		return c.greeting()
 	}
 	words := norm.Words(text) // folded once, for every check below
+	folded := strings.Join(words, " ")
+	if c.k.anyHelp[folded] { // nothing but "help": the helplines at once
+		if d := c.k.detect(text, words, c.lang); d != "" {
+			c.lang = d
+		}
+		return c.helplines(true)
+	}
 	if r, ok := c.safetyReply(words, text); ok {
 		return r
-	}
-	folded := strings.Join(words, " ")
-	if c.k.anyHelp[folded] {
-		return c.helplines(true)
 	}
 	if code := c.countryByName(folded); code != "" {
 		return c.setCountry(code)
@@ -290,7 +324,7 @@ func (c *conv) text(text string) chat.Reply {
 	if rest == "" {
 		return c.greeting()
 	}
-	results := c.k.Index[c.lang].MatchWords(strings.Fields(rest), maxCandidate+1)
+	results := c.matches(strings.Fields(rest))
 	r := c.decide(results)
 	if greeted && r.Kind == chat.KindFallback {
 		return c.greeting()
@@ -313,7 +347,42 @@ func (e *Engine) Explain(ctx context.Context, m chat.Message) (lang string, ex s
 	if d := c.k.detect(m.Text, words, c.lang); d != "" {
 		c.lang = d
 	}
-	return c.lang, c.k.Safety.Explain(words, c.lang)
+	return c.lang, c.k.Safety.Explain(c.safetyMessage(words))
+}
+
+// safetyMessage is what the safety router reads of a message: its words,
+// its language, and whether the matcher is sure it is one of the FAQ's
+// everyday questions.
+func (c *conv) safetyMessage(words []string) safety.Message {
+	m := safety.Message{Words: words, Lang: c.lang}
+	m.Known = known(c.matches(words))
+	return m
+}
+
+// KnownQuestion reports whether the matcher is sure folded words written in
+// lang are one of the FAQ's everyday questions (safety.Message.Known), as
+// the engine decides it; for evaluations.
+func (k *Knowledge) KnownQuestion(words []string, lang string) bool {
+	ix := k.Index[lang]
+	if ix == nil {
+		ix = k.Index[content.SourceLanguage]
+	}
+	return known(ix.MatchWords(words, maxCandidate+1))
+}
+
+func known(ranked []match.Result) bool {
+	return len(ranked) > 0 && ranked[0].Score >= knownScore && !safety.DangerEntry(ranked[0].ID)
+}
+
+// matches ranks the entries for words in the conversation's language; the
+// ranking is kept, since the safety check and the answer usually read the
+// same words.
+func (c *conv) matches(words []string) []match.Result {
+	if c.ranked != nil && c.rankedLang == c.lang && slices.Equal(c.rankedWords, words) {
+		return c.ranked
+	}
+	c.ranked, c.rankedLang, c.rankedWords = c.k.Index[c.lang].MatchWords(words, maxCandidate+1), c.lang, words
+	return c.ranked
 }
 
 // safetyReply runs the safety check (package safety) on a message's folded
@@ -324,7 +393,7 @@ func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
 	if detected != "" {
 		c.lang = detected // answer in the language the message is written in
 	}
-	v := c.k.Safety.CheckWords(words, c.lang)
+	v := c.k.Safety.CheckMessage(c.safetyMessage(words))
 	if l := v.Lang(); v.Verdict == safety.Urgent && detected == "" && l != "" && l != content.SourceLanguage {
 		c.lang = l // too short to tell the language, but its words did
 	}
@@ -335,7 +404,7 @@ func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
 		if v.Rule == nil {
 			// the scorer's doubt: offer the answer to what was asked, if
 			// the FAQ has one, so that a false alarm costs one tap
-			if rs := c.k.Index[c.lang].MatchWords(words, 1); len(rs) > 0 && rs[0].Score >= answerScore {
+			if rs := c.matches(words); len(rs) > 0 && rs[0].Score >= answerScore {
 				related = rs[0].ID
 			}
 		}
