@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -92,6 +94,38 @@ func TestReplicasShareEverything(t *testing.T) {
 	}
 	if gaps, err := b.Gaps(ctx, ""); err != nil || len(gaps) != 1 || gaps[0] != gl {
 		t.Errorf("b.Gaps = %+v, %v", gaps, err)
+	}
+}
+
+// The same delivery handed to two replicas at once, many times over, is
+// taken exactly once.
+func TestSeenRacedFromTwoStores(t *testing.T) {
+	dsn := pgtest.MustDSN(t)
+	stores := []*postgres.Store{MustOpen(t, dsn, postgres.Options{Secret: testSecret(1)}), MustOpen(t, dsn, postgres.Options{Secret: testSecret(1)})}
+	const keys, tries = 50, 4
+	var taken [keys]atomic.Int32
+	var wg sync.WaitGroup
+	for _, s := range stores {
+		for range tries {
+			wg.Go(func() {
+				for k := range keys {
+					seen, err := s.Seen(ctx, fmt.Sprint("Ev", k), time.Hour)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if !seen {
+						taken[k].Add(1)
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	for k := range keys {
+		if n := taken[k].Load(); n != 1 {
+			t.Errorf("delivery %d taken %d times, want once", k, n)
+		}
 	}
 }
 
