@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/salama-safety/salama/internal/bolt"
 	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
 	"github.com/salama-safety/salama/internal/engine"
@@ -52,13 +53,14 @@ func setting(fs *flag.FlagSet, p *string, name, env, def, help string) {
 	fs.StringVar(p, name, v, fmt.Sprintf("%s (env %s)", help, env))
 }
 
-func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, error) {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func parseServe(args []string, stdout io.Writer) (*serveConfig, *contentFlags, error) {
+	f := newFlags("serve", "[flags]\n\nRuns the channels whose tokens are set. Every setting has an environment\nvariable (named in brackets); a flag wins over it. Secrets are read from\nthe variable or from the file named by the variable with _FILE appended,\nand are never shown.", stdout)
+	fs := f.FlagSet
 	var cf contentFlags
 	cf.register(fs)
 	c := &serveConfig{channels: channelEntries()}
 	c.country.register(fs)
+	var secrets secretFlags
 	setting(fs, &c.addr, "addr", "SALAMA_ADDR", "127.0.0.1:8080", "address of the HTTP server (/healthz, /readyz, /metrics, webhooks)")
 	setting(fs, &c.storage.data, "data", "SALAMA_DATA", "", "data directory (default $XDG_STATE_HOME/salama)")
 	c.storage.register(fs)
@@ -66,13 +68,20 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, e
 	var retention string
 	setting(fs, &retention, "retention-days", "SALAMA_RETENTION_DAYS", "180", "delete a user's preferences after this many days without use")
 	for _, ch := range c.channels {
-		ch.register(fs)
+		ch.register(fs, &secrets)
 	}
 	var unanswered string
 	setting(fs, &unanswered, "log-unanswered", "SALAMA_LOG_UNANSWERED", "0", fmt.Sprintf("1 keeps unanswered questions, scrubbed and unlinked, for %d days, for salama gaps", gapDays))
 	var unreviewed string
 	setting(fs, &unreviewed, "unreviewed-safety", "SALAMA_UNREVIEWED_SAFETY", "draft", "urgent, deterrence and helpline texts not yet reviewed by a native speaker: draft (serve the translation) or english")
-	if err := fs.Parse(args); err != nil {
+	rest, err := f.parse(args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := f.noArgs(rest); err != nil {
+		return nil, nil, err
+	}
+	if err := secrets.load(fs); err != nil {
 		return nil, nil, err
 	}
 	switch unreviewed {
@@ -125,8 +134,8 @@ func (c *serveConfig) check() error {
 	return nil
 }
 
-func runServe(ctx context.Context, args []string, stderr io.Writer) error {
-	c, cf, err := parseServe(args, stderr)
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, cf, err := parseServe(args, stdout)
 	if err != nil {
 		return err
 	}
@@ -143,7 +152,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	store, dir, err := c.storage.openServe(ctx)
+	store, dir, err := c.storage.openServe(ctx, bolt.Options{CompactFailed: func(err error) {
+		log.Error("compacting the database after a deletion failed; deleted data may stay in its free pages until the next compaction", "err", err)
+	}})
 	if err != nil {
 		return err
 	}

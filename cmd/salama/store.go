@@ -25,8 +25,11 @@ type storage interface {
 	chat.GapLog
 }
 
-// storeSettings are the settings that choose the store. The secret itself
-// never has a flag: a flag would show in the process list.
+// storeSettings are the settings that choose the store. The store's URL
+// may hold a password, so it is read like the channels' secrets (from
+// SALAMA_STORE or the file named by SALAMA_STORE_FILE, never shown by
+// --help, hidden from every output); the HMAC secret itself never has a
+// flag: a flag would show in the process list.
 type storeSettings struct {
 	data       string // --data, SALAMA_DATA: the bbolt data directory
 	store      string // --store, SALAMA_STORE: "" for bbolt, or a postgres:// URL
@@ -39,7 +42,7 @@ const secretEnv = "SALAMA_SECRET"
 // command.
 func storeFlags(fs *flag.FlagSet) *storeSettings {
 	st := &storeSettings{}
-	fs.StringVar(&st.data, "data", "", "data directory (default $SALAMA_DATA, else the OS state directory)")
+	fs.StringVar(&st.data, "data", "", "data directory (default $SALAMA_DATA, else the OS state directory); it must exist")
 	st.register(fs)
 	return st
 }
@@ -47,7 +50,7 @@ func storeFlags(fs *flag.FlagSet) *storeSettings {
 // register adds --store and --secret-file; --data is registered by each
 // command.
 func (s *storeSettings) register(fs *flag.FlagSet) {
-	setting(fs, &s.store, "store", "SALAMA_STORE", "", "empty for bbolt in the data directory, or a postgres:// URL shared by every replica (docs/OPERATING.md)")
+	fs.StringVar(&s.store, "store", "", "empty for bbolt in the data directory, or a postgres:// URL shared by every replica (env SALAMA_STORE or SALAMA_STORE_FILE; docs/OPERATING.md)")
 	setting(fs, &s.secretFile, "secret-file", "SALAMA_SECRET_FILE", "", "with PostgreSQL: a file of at least 32 random bytes, the same on every replica (or hex in $"+secretEnv+")")
 }
 
@@ -55,8 +58,17 @@ func (s *storeSettings) postgres() bool {
 	return strings.HasPrefix(s.store, "postgres://") || strings.HasPrefix(s.store, "postgresql://")
 }
 
-// check refuses settings that do not fit together, before anything opens.
+// check reads SALAMA_STORE when --store was not given, and refuses
+// settings that do not fit together, before anything opens.
 func (s *storeSettings) check() error {
+	if s.store == "" {
+		v, err := secret("SALAMA_STORE")
+		if err != nil {
+			return err
+		}
+		s.store = v
+	}
+	redact(s.store)
 	switch {
 	case s.store != "" && !s.postgres():
 		return usageError{errors.New("SALAMA_STORE must be empty (bbolt in the data directory) or a postgres:// URL")}
@@ -81,13 +93,17 @@ func (s *storeSettings) secret() ([]byte, error) {
 		if len(b) < postgres.MinSecret {
 			return nil, usageError{fmt.Errorf("SALAMA_SECRET_FILE %s holds %d bytes; it needs at least %d (head -c 32 /dev/urandom > FILE)", s.secretFile, len(b), postgres.MinSecret)}
 		}
+		redact(string(b))
+		redact(hex.EncodeToString(b))
 		return b, nil
 	}
 	if v := os.Getenv(secretEnv); v != "" {
 		b, err := hex.DecodeString(strings.TrimSpace(v))
+		redact(v)
 		if err != nil || len(b) < postgres.MinSecret {
 			return nil, usageError{fmt.Errorf("%s must be at least %d hex digits (openssl rand -hex 32)", secretEnv, 2*postgres.MinSecret)}
 		}
+		redact(string(b))
 		return b, nil
 	}
 	return nil, nil
@@ -118,7 +134,7 @@ func (s *storeSettings) openPostgres(ctx context.Context, needSecret bool) (*pos
 // openServe opens the store for `salama serve`; dir is the bbolt data
 // directory, where the admin socket goes, or "" for PostgreSQL, where the
 // operator's commands go to the database itself.
-func (s *storeSettings) openServe(ctx context.Context) (st storage, dir string, err error) {
+func (s *storeSettings) openServe(ctx context.Context, boltOpts bolt.Options) (st storage, dir string, err error) {
 	if s.postgres() {
 		pg, err := s.openPostgres(ctx, true)
 		if err != nil {
@@ -129,7 +145,7 @@ func (s *storeSettings) openServe(ctx context.Context) (st storage, dir string, 
 	if dir, err = dataDir(s.data); err != nil {
 		return nil, "", err
 	}
-	b, err := bolt.Open(dir, bolt.Options{})
+	b, err := bolt.Open(dir, boltOpts)
 	if err != nil {
 		return nil, "", err
 	}
