@@ -46,5 +46,9 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if *lang != "" {
 		start = "/start lang_" + *lang
 	}
-	return console.New(console.Config{In: stdin, Out: stdout, Start: start}, eng).Run(ctx)
+	err = console.New(console.Config{In: stdin, Out: stdout, Start: start}, eng).Run(ctx)
+	if err == nil && ctx.Err() != nil {
+		return errInterrupted // Ctrl-C or SIGTERM: exit 130, at once
+	}
+	return err
 }

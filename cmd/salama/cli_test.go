@@ -110,7 +110,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 				{name: "mistyped flag", args: []string{"--telegram-tokn", "x"}, wantCode: 2},
 				{name: "half-configured", env: map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example/tg", "TELEGRAM_WEBHOOK_SECRET": "-"}, wantCode: 2},
 				{name: "bad value", env: map[string]string{"SALAMA_RETENTION_DAYS": "soon"}, wantCode: 2},
-				{name: "token refused", env: map[string]string{"TELEGRAM_API_URL": refusing.URL, "SLACK_BOT_TOKEN": "-", "SLACK_APP_TOKEN": "-", "SLACK_SIGNING_SECRET": "-"}, wantCode: 1},
+				{name: "token refused", env: map[string]string{"TELEGRAM_API_URL": refusing.URL, "SLACK_BOT_TOKEN": "-", "SLACK_APP_TOKEN": "-", "SLACK_SIGNING_SECRET": "-"}, wantCode: 2}, // a refused token is a configuration error: systemd must not restart on it
 				{name: "serving", env: map[string]string{"SLACK_API_URL": slackFake.URL + "/api/", "SALAMA_LOG_UNANSWERED": "1"}, serve: true},
 			} {
 				t.Run(tc.name, func(t *testing.T) {

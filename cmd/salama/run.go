@@ -209,13 +209,17 @@ func (c *countryFlag) check(k *engine.Knowledge) (string, error) {
 	if code == "" || k.KnowsCountry(code) {
 		return code, nil
 	}
-	return "", usageError{fmt.Errorf("--country (SALAMA_COUNTRY) %q is not in the helpline directory; use one of: %s", c.code, strings.Join(k.Content.Helplines.Codes, " "))}
+	return "", usageError{fmt.Errorf("--country %q is not in the helpline directory (set by --country or SALAMA_COUNTRY); use one of: %s", c.code, strings.Join(k.Content.Helplines.Codes, " "))}
 }
 
 // cacheDir is where derived files that save start-up time are kept (the
-// trained safety scorer): $SALAMA_CACHE, else systemd's $CACHE_DIRECTORY,
-// else the OS's cache folder; "" (none) when none can be found.
+// trained safety scorer, PRIVACY.md): $SALAMA_CACHE ("off" for none), else
+// systemd's $CACHE_DIRECTORY, else the OS's cache folder; "" (none) when
+// none can be found.
 func cacheDir() string {
+	if v := os.Getenv("SALAMA_CACHE"); v == "off" {
+		return ""
+	}
 	for _, v := range []string{"SALAMA_CACHE", "CACHE_DIRECTORY"} {
 		if d := os.Getenv(v); d != "" {
 			return d
