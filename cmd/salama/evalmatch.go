@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,17 +16,21 @@ import (
 )
 
 func runEvalMatch(args []string, stdout io.Writer) error {
-	fset := flag.NewFlagSet("eval match", flag.ContinueOnError)
+	fset := newFlags("eval match", "[--folds 5] [--thresholds nested|default] [--misses] [--export DIR | --peer DIR] [--format text|json]", stdout)
 	var cf contentFlags
-	cf.register(fset)
+	cf.register(fset.FlagSet)
 	folds := fset.Int("folds", 5, "number of cross-validation folds")
 	thresholds := fset.String("thresholds", "nested", "nested (chosen on the other folds) or default (the engine's)")
 	misses := fset.Bool("misses", false, "list every held-out question the matcher got wrong")
 	export := fset.String("export", "", "write each fold as NLP.js input (corpus.json, questions.jsonl) under this folder, and stop")
 	peer := fset.String("peer", "", "read NLP.js answers (fold<i>/answers.jsonl) from this folder and report them alongside")
 	format := fset.String("format", "text", "text or json")
-	if err := fset.Parse(args); err != nil {
-		return usageError{err}
+	rest, err := fset.parse(args)
+	if err != nil {
+		return err
+	}
+	if err := fset.noArgs(rest); err != nil {
+		return err
 	}
 	if *folds < 2 {
 		return usageError{fmt.Errorf("--folds must be at least 2")}

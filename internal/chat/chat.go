@@ -10,8 +10,8 @@
 // of the first screen and abstract [Choice] buttons whose payloads the adapter
 // sends back, unchanged, as a new Message when the user presses one. The
 // adapter renders the Reply in its platform's way (inline keyboard, Block Kit,
-// numbered lines) and maps its send failures to [ErrBlocked] or
-// [*RateLimitError] so that retry policy reads the same everywhere.
+// numbered lines). The delivery layer, package channel, queues, retries and
+// classifies the sends alike for every adapter.
 //
 // # Privacy
 //
@@ -23,7 +23,6 @@ package chat
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 )
 
@@ -103,6 +102,10 @@ type Choice struct {
 	Label   string
 	Payload string
 	URL     string
+	// Vote marks the helpful and unhelpful buttons under an answer: a
+	// user's first vote on a message counts, and adapters that can tell
+	// one message from another ignore the next ones.
+	Vote bool
 }
 
 // Reply is what the engine answers.
@@ -239,39 +242,31 @@ type GapLog interface {
 	ExpireGaps(ctx context.Context, day string) (int, error)
 }
 
+// Deduper remembers which platform deliveries were already taken, so that a
+// delivery the platform sends twice (Slack's retries, WhatsApp's repeated
+// webhooks) is answered once, by whichever replica took it first. Stores
+// shared by several processes implement it next to Store; a channel whose
+// store does not may keep the same memory in its own process.
+//
+// Keys are the platform's delivery ids (a Slack event id, a WhatsApp message
+// id), which may encode a phone number: a store keeps only a keyed hash of
+// them, and only until the ttl passes. Implementations are safe for
+// concurrent use, by any number of processes sharing the store.
+type Deduper interface {
+	// Seen records key for ttl and reports whether it was already recorded
+	// and not yet expired. false means the caller takes the delivery; true
+	// means another caller (in this or another process) already did.
+	Seen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// Unsee forgets key, for a caller that took a delivery but could not
+	// handle it (it is shutting down), so that the platform's next try is
+	// taken again, maybe by another replica.
+	Unsee(ctx context.Context, key string) error
+}
+
 // ErrBlocked is returned by a sender when the user blocked the bot or left;
-// it must never be retried.
+// it must never be retried. The delivery layer (package channel) classifies
+// every other send failure.
 var ErrBlocked = errors.New("chat: user blocked the bot")
-
-// RateLimitError is returned by a sender when the platform asked it to wait.
-type RateLimitError struct {
-	RetryAfter time.Duration
-}
-
-func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("chat: rate limited, retry after %s", e.RetryAfter)
-}
-
-// TemporaryError wraps a send failure that may succeed if retried
-// (a 5xx answer or a network error).
-type TemporaryError struct{ Err error }
-
-func (e *TemporaryError) Error() string { return "chat: temporary: " + e.Err.Error() }
-func (e *TemporaryError) Unwrap() error { return e.Err }
-
-// Retryable reports whether a send error may succeed on a later try, and how
-// long to wait first when the platform said so.
-func Retryable(err error) (bool, time.Duration) {
-	var rl *RateLimitError
-	if errors.As(err, &rl) {
-		return true, rl.RetryAfter
-	}
-	var te *TemporaryError
-	if errors.As(err, &te) {
-		return true, 0
-	}
-	return false, 0
-}
 
 // Observer receives delivery events, for metrics. Adapters call it; a nil
 // Observer is replaced by NopObserver. Implementations are safe for
@@ -284,6 +279,14 @@ type Observer interface {
 	SendError(p Platform, reason string)
 	// RateLimitWait is called when a send waited for a rate limit.
 	RateLimitWait(p Platform, wait time.Duration)
+	// Queue is called when the number of messages waiting in a channel's
+	// queues changes, with the new number.
+	Queue(p Platform, waiting int)
+	// Dropped is called when a message is not answered on purpose; reason
+	// is a fixed word: "throttled" (the user is over the rate limit),
+	// "conversation_full" or "busy" (the queues are full and the platform
+	// was asked to deliver it again later).
+	Dropped(p Platform, reason string)
 }
 
 // NopObserver ignores every event.
@@ -292,3 +295,5 @@ type NopObserver struct{}
 func (NopObserver) Replied(Platform, Kind, string, time.Duration) {}
 func (NopObserver) SendError(Platform, string)                    {}
 func (NopObserver) RateLimitWait(Platform, time.Duration)         {}
+func (NopObserver) Queue(Platform, int)                           {}
+func (NopObserver) Dropped(Platform, string)                      {}

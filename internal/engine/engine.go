@@ -44,7 +44,8 @@ type Options struct {
 	RetentionDays int
 	// Gaps, when set, receives questions nothing fitted, scrubbed of
 	// personal details and with no link to the user (the operator's opt-in
-	// content-gap log). Urgent and deterrence messages are never logged.
+	// content-gap log). A message in which the safety router saw any sign
+	// of danger (safety.Router.Signal) is never logged.
 	Gaps chat.GapLog
 	// GapDays is how long the gap log keeps a question (shown by /privacy).
 	GapDays int
@@ -119,6 +120,9 @@ type conv struct {
 	// asked to be forgotten, so nothing may be saved.
 	dirty     bool
 	forgotten bool
+	// signal is true when the safety router saw any sign of danger in the
+	// message, even too weak for a safety reply (safety.Router.Signal).
+	signal bool
 	// the last ranking of entries (see matches)
 	ranked      []match.Result
 	rankedLang  string
@@ -320,7 +324,7 @@ func (c *conv) text(text string) chat.Reply {
 		// "hi, how are you": the welcome offers the topics anyway
 		return c.greeting()
 	}
-	if r.Kind == chat.KindFallback && c.e.opts.Gaps != nil {
+	if r.Kind == chat.KindFallback && c.e.opts.Gaps != nil && !c.signal {
 		// a failure to log a gap must not cost the user their reply
 		_ = c.e.opts.Gaps.AddGap(c.ctx, chat.Gap{Day: c.e.today().Format(time.DateOnly), Lang: c.lang, Text: scrub.Text(text)})
 	}
@@ -389,6 +393,7 @@ func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
 		c.lang = detected // answer in the language the message is written in
 	}
 	v := c.k.Safety.CheckMessage(c.safetyMessage(words))
+	c.signal = c.signal || c.k.Safety.Signal(v)
 	if l := v.Lang(); v.Verdict == safety.Urgent && detected == "" && l != "" && l != content.SourceLanguage {
 		c.lang = l // too short to tell the language, but its words did
 	}

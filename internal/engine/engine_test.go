@@ -121,7 +121,7 @@ func TestRouting(t *testing.T) {
 		{"greeting then question", chat.Message{Text: "hi, what is sextortion"}, chat.KindAnswer, "sextortion.what"},
 		{"misspelt", chat.Message{Text: "wat is sextorsion"}, chat.KindAnswer, "sextortion.what"},
 		{"help keyword", chat.Message{Text: "HELP"}, chat.KindCommand, ""},
-		{"urgent before matching", chat.Message{Text: "he is outside my house right now"}, chat.KindUrgent, "grooming.meeting"},
+		{"urgent before matching", chat.Message{Text: "he is outside my house right now"}, chat.KindUrgent, "help.danger-now"},
 		{"deterrence", chat.Message{Text: "cp links"}, chat.KindDeterrence, ""},
 		{"own thoughts", chat.Message{Text: "i am worried about my own thoughts about kids"}, chat.KindAnswer, "prevention.own-thoughts"},
 		{"victim is not an offender", chat.Message{Text: "he keeps asking me for nudes"}, chat.KindAnswer, "images.asked-for-nudes"},

@@ -125,7 +125,12 @@ func (c *conv) start(arg string) chat.Reply {
 	case "lang":
 		c.setLanguage(val)
 	case "country":
-		c.setCountry(val)
+		// A poster's link for a country opens on its helplines.
+		if c.countryCode(val) != "" {
+			r := c.setCountry(val)
+			r.Text = c.t("welcome") + "\n\n" + r.Text
+			return r
+		}
 	case "topic":
 		if slices.Contains(content.Topics, val) {
 			r := c.topic(val)
@@ -187,8 +192,8 @@ func (c *conv) entryLang(id string) string {
 
 func (c *conv) helpfulButtons(id string) []chat.Choice {
 	return []chat.Choice{
-		{Label: c.t("button_helpful"), Payload: pYes + ":" + id},
-		{Label: c.t("button_unhelpful"), Payload: pNo + ":" + id},
+		{Label: c.t("button_helpful"), Payload: pYes + ":" + id, Vote: true},
+		{Label: c.t("button_unhelpful"), Payload: pNo + ":" + id, Vote: true},
 	}
 }
 
@@ -337,13 +342,19 @@ func (c *conv) region(reg string) chat.Reply {
 	return r
 }
 
-// setCountry takes a code, or a country's name in any language.
-func (c *conv) setCountry(arg string) chat.Reply {
-	dir := c.k.Content.Helplines
+// countryCode is the code of a country given by its code or its name in
+// any language, or "" when the helpline directory has no such country.
+func (c *conv) countryCode(arg string) string {
 	code := strings.ToUpper(strings.TrimSpace(arg))
-	if dir.Countries[code] == nil {
+	if c.k.Content.Helplines.Countries[code] == nil {
 		code = c.countryByName(norm.Fold(arg))
 	}
+	return code
+}
+
+// setCountry takes a code, or a country's name in any language.
+func (c *conv) setCountry(arg string) chat.Reply {
+	code := c.countryCode(arg)
 	if code == "" {
 		r := c.regionMenu()
 		r.Text = c.t("country_unknown")
