@@ -20,7 +20,9 @@ type Scored struct {
 // costs as much as a right one gains. Off-topic messages should get the
 // fallback: choices cost half a wrong answer, an answer a whole one, and
 // at most maxOffAnswered of them may be answered in any language (with at
-// least minOffTopic of them to tell). Off-topic messages are weighed as
+// least minOffTopic of them to tell). That ceiling is 4%, a margin under
+// issue 11's 5% for what is not seen: it was 5% until a 5% ceiling let
+// 6.2% of Bengali off-topic messages be answered held out. Off-topic messages are weighed as
 // offTopicShare of all messages, whatever their number in the data.
 const (
 	gainRight      = 1.0
@@ -28,7 +30,7 @@ const (
 	lossWrong      = -1.0
 	lossOffAnswer  = -1.0
 	lossOffChoice  = -0.5
-	maxOffAnswered = 0.05
+	maxOffAnswered = 0.04
 	minOffTopic    = 20
 	offTopicShare  = 0.25
 )

@@ -18,7 +18,7 @@ type Thresholds struct {
 
 // DefaultThresholds were chosen by `salama eval match --choose` on all the
 // held-out scores (docs/MATCHING.md says how and what they give).
-var DefaultThresholds = Thresholds{Floor: 0.22, Answer: 0.33, Close: 0.72, Sure: 0.50}
+var DefaultThresholds = Thresholds{Floor: 0.26, Answer: 0.36, Close: 0.90, Sure: 0.45}
 
 // MaxChoices is the most entries a clarifying question offers.
 const MaxChoices = 3
