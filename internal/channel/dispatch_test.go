@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -389,5 +392,66 @@ func waitAsked(t testing.TB, e *channeltest.Engine, n int) {
 			t.Fatalf("engine asked %d times, want %d", len(e.Messages()), n)
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestBodies(t *testing.T) {
+	b := &channel.Bodies{Max: 10, Concurrent: 1, Wait: 10 * time.Millisecond}
+	read := func(body io.Reader, length int64) (int, error) {
+		r := httptest.NewRequest(http.MethodPost, "/", body)
+		r.ContentLength = length
+		w := httptest.NewRecorder()
+		_, err := b.Read(w, r)
+		return w.Code, err
+	}
+	if code, err := read(strings.NewReader("short"), 5); err != nil || code != http.StatusOK {
+		t.Errorf("a short body: %d %v", code, err)
+	}
+	// Too long by its header: refused before a byte is read.
+	wb := &watched{Reader: strings.NewReader("x")}
+	if code, err := read(wb, 1<<20); !errors.Is(err, channel.ErrBodyTooLarge) || code != http.StatusRequestEntityTooLarge || wb.read {
+		t.Errorf("a long body by its header: %d %v, read %v", code, err, wb.read)
+	}
+	// Too long without a header: cut at Max.
+	if code, err := read(strings.NewReader(strings.Repeat("x", 100)), -1); !errors.Is(err, channel.ErrBodyTooLarge) || code != http.StatusRequestEntityTooLarge {
+		t.Errorf("a long chunked body: %d %v", code, err)
+	}
+	// One body read at once: a second waits, then is refused.
+	pr, pw := io.Pipe()
+	first := make(chan int)
+	go func() { code, _ := read(pr, -1); first <- code }()
+	for i := 0; ; i++ { // until the slow body holds the turn
+		code, err := read(strings.NewReader("x"), 1)
+		if errors.Is(err, channel.ErrBodyBusy) {
+			if code != http.StatusServiceUnavailable {
+				t.Errorf("while another is read: %d, want 503", code)
+			}
+			break
+		}
+		if i == 1000 {
+			t.Fatal("a second body was never refused while the first was read")
+		}
+	}
+	pw.Write([]byte("ok"))
+	pw.Close()
+	if code := <-first; code != http.StatusOK {
+		t.Errorf("the slow body: %d", code)
+	}
+}
+
+type watched struct {
+	io.Reader
+	read bool
+}
+
+func (w *watched) Read(p []byte) (int, error) {
+	w.read = true
+	return w.Reader.Read(p)
+}
+
+func TestNewServerHasLimits(t *testing.T) {
+	s := channel.NewServer(http.NotFoundHandler())
+	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.WriteTimeout <= 0 || s.IdleTimeout <= 0 || s.MaxHeaderBytes <= 0 {
+		t.Errorf("server without limits: %+v", s)
 	}
 }

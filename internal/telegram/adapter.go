@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -101,6 +102,10 @@ func New(cfg Config, engine chat.Engine) (*Adapter, error) {
 	q := cfg.Queue
 	q.Platform, q.Engine, q.Observer, q.Logger, q.Now = chat.Telegram, engine, cfg.Observer, a.log, cfg.Now
 	q.Senders, q.DrainTimeout = cfg.MaxConcurrency, cfg.DrainTimeout
+	if q.ReplyTimeout <= 0 {
+		q.ReplyTimeout = 2 * time.Minute
+	}
+	a.cfg.Queue.ReplyTimeout = q.ReplyTimeout
 	a.work = channel.NewDispatcher(q)
 	if cfg.BotUsername != "" {
 		a.setUsername(cfg.BotUsername)
@@ -352,22 +357,34 @@ func (a *Adapter) Handler() http.Handler {
 			channel.Refuse(w, channel.ErrClosed)
 			return
 		}
-		var u models.Update
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxUpdateBytes)).Decode(&u); err != nil {
+		u, err := decodeUpdate(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
+		if err != nil {
 			a.log.Warn("telegram webhook body is not an update")
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		t, err := a.accept(&u)
+		t, err := a.accept(u)
 		if err != nil && !errors.Is(err, channel.ErrDuplicate) {
 			channel.Refuse(w, err)
 			return
 		}
+		// The answer waits for the reply, which may outlast the server's
+		// write timeout.
+		channel.WaitWriting(w, a.cfg.Queue.ReplyTimeout+a.cfg.DrainTimeout)
 		if !channel.Await(r.Context(), t, 0) {
 			return // Telegram hung up; it delivers the update again
 		}
 		w.WriteHeader(http.StatusOK)
 	})
+}
+
+// decodeUpdate reads one update, as Telegram sends it to the webhook.
+func decodeUpdate(r io.Reader) (*models.Update, error) {
+	var u models.Update
+	if err := json.NewDecoder(r).Decode(&u); err != nil {
+		return nil, err
+	}
+	return &u, nil
 }
 
 func (a *Adapter) secretOK(got string) bool {
