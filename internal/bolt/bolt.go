@@ -30,6 +30,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -79,6 +80,10 @@ type Options struct {
 	FlushEvery time.Duration
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
+	// CommitDelay makes every write transaction take this much longer, as
+	// a slow, fsync-bound disk does: for load tests only (salama-load
+	// -commit-delay). Zero in production.
+	CommitDelay time.Duration
 }
 
 // Store is the bbolt store.
@@ -90,6 +95,8 @@ type Store struct {
 	mu        sync.Mutex
 	pending   map[chat.Count]int64
 	lastFlush time.Time
+	// delayed is the last write transaction Options.CommitDelay slowed.
+	delayed atomic.Int64
 }
 
 var (
@@ -214,11 +221,39 @@ func (s *Store) SavePrefs(_ context.Context, u chat.User, p chat.Prefs) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPrefs).Put(s.key(u), b) })
+	return s.batch(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPrefs).Put(s.key(u), b) })
 }
 
 func (s *Store) Forget(_ context.Context, u chat.User) error {
-	return s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPrefs).Delete(s.key(u)) })
+	return s.batch(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPrefs).Delete(s.key(u)) })
+}
+
+// batch writes with bbolt's Batch: the writes of users arriving together
+// (a burst of new users on the same day) share one transaction, and one
+// disk sync, instead of waiting for one each. fn may run more than once,
+// so it must be idempotent (a Put or a Delete is).
+func (s *Store) batch(fn func(*bbolt.Tx) error) error {
+	return s.db.Batch(s.slow(fn))
+}
+
+// update is a write transaction of its own.
+func (s *Store) update(fn func(*bbolt.Tx) error) error {
+	return s.db.Update(s.slow(fn))
+}
+
+// slow adds Options.CommitDelay to a write transaction, once however many
+// batched writes it carries (write transactions run one at a time, so
+// remembering the last one delayed is enough).
+func (s *Store) slow(fn func(*bbolt.Tx) error) func(*bbolt.Tx) error {
+	if s.opts.CommitDelay <= 0 {
+		return fn
+	}
+	return func(tx *bbolt.Tx) error {
+		if id := int64(tx.ID()); s.delayed.Swap(id) != id {
+			time.Sleep(s.opts.CommitDelay)
+		}
+		return fn(tx)
+	}
 }
 
 func countKey(c chat.Count) []byte {
@@ -247,7 +282,7 @@ func (s *Store) flush() error {
 	if len(pending) == 0 {
 		return nil
 	}
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketCounts)
 		for c, n := range pending {
 			k := countKey(c)
