@@ -30,7 +30,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -95,8 +94,12 @@ type Store struct {
 	mu        sync.Mutex
 	pending   map[chat.Count]int64
 	lastFlush time.Time
-	// delayed is the last write transaction Options.CommitDelay slowed.
-	delayed atomic.Int64
+	// The group commit of batch: writes waiting, and whether commitWrites
+	// runs.
+	wmu     sync.Mutex
+	writes  []pendingWrite
+	writing bool
+	writers sync.WaitGroup
 }
 
 var (
@@ -228,12 +231,64 @@ func (s *Store) Forget(_ context.Context, u chat.User) error {
 	return s.batch(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPrefs).Delete(s.key(u)) })
 }
 
-// batch writes with bbolt's Batch: the writes of users arriving together
-// (a burst of new users on the same day) share one transaction, and one
-// disk sync, instead of waiting for one each. fn may run more than once,
-// so it must be idempotent (a Put or a Delete is).
+// batch writes by group commit: a write waits for the commit in progress,
+// if any, and then goes out together with every write that arrived
+// meanwhile, in one transaction and one disk sync. So a burst of new users
+// on the same day does not wait for one sync each, however slow the disk,
+// and a lone write on a fast disk waits for nothing. (bbolt's own Batch
+// gathers only for a fixed delay, which on a slow disk makes small batches
+// queue one behind the other.) fn may run twice, alone, when another write
+// of its transaction failed, so it must be idempotent (a Put or a Delete
+// is).
 func (s *Store) batch(fn func(*bbolt.Tx) error) error {
-	return s.db.Batch(s.slow(fn))
+	w := pendingWrite{fn: fn, done: make(chan error, 1)}
+	s.wmu.Lock()
+	s.writes = append(s.writes, w)
+	if !s.writing {
+		s.writing = true
+		s.writers.Add(1)
+		go s.commitWrites()
+	}
+	s.wmu.Unlock()
+	return <-w.done
+}
+
+type pendingWrite struct {
+	fn   func(*bbolt.Tx) error
+	done chan error
+}
+
+// commitWrites commits the pending writes, all together, until none is
+// left.
+func (s *Store) commitWrites() {
+	defer s.writers.Done()
+	for {
+		s.wmu.Lock()
+		q := s.writes
+		s.writes = nil
+		if len(q) == 0 {
+			s.writing = false
+			s.wmu.Unlock()
+			return
+		}
+		s.wmu.Unlock()
+		err := s.update(func(tx *bbolt.Tx) error {
+			for _, w := range q {
+				if err := w.fn(tx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		for _, w := range q {
+			if err != nil && len(q) > 1 {
+				// One write failed the group: each alone, to tell whose.
+				w.done <- s.update(w.fn)
+				continue
+			}
+			w.done <- err
+		}
+	}
 }
 
 // update is a write transaction of its own.
@@ -241,17 +296,13 @@ func (s *Store) update(fn func(*bbolt.Tx) error) error {
 	return s.db.Update(s.slow(fn))
 }
 
-// slow adds Options.CommitDelay to a write transaction, once however many
-// batched writes it carries (write transactions run one at a time, so
-// remembering the last one delayed is enough).
+// slow adds Options.CommitDelay to a write transaction.
 func (s *Store) slow(fn func(*bbolt.Tx) error) func(*bbolt.Tx) error {
 	if s.opts.CommitDelay <= 0 {
 		return fn
 	}
 	return func(tx *bbolt.Tx) error {
-		if id := int64(tx.ID()); s.delayed.Swap(id) != id {
-			time.Sleep(s.opts.CommitDelay)
-		}
+		time.Sleep(s.opts.CommitDelay)
 		return fn(tx)
 	}
 }
@@ -356,9 +407,11 @@ func (s *Store) Expire(_ context.Context, cutoff time.Time) (int, error) {
 	return n, err
 }
 
-// Close writes the gathered counters and closes the file.
+// Close writes the gathered counters and closes the file. Writes still
+// running are finished first.
 func (s *Store) Close() error {
 	ferr := s.flush()
+	s.writers.Wait()
 	return errors.Join(ferr, s.db.Close())
 }
 

@@ -74,7 +74,8 @@ func newDispatcher(t testing.TB, edit func(*channel.Config)) (*channel.Dispatche
 	obs := &chattest.Observer{}
 	cfg := channel.Config{
 		Platform: chat.Telegram, Engine: eng, Observer: obs,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		UserBurst: -1, // the tests of the limit set it
 	}
 	if edit != nil {
 		edit(&cfg)
@@ -204,7 +205,7 @@ func TestDispatcherThrottlesAFloodButNotUrgentReplies(t *testing.T) {
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	d, _, obs := newDispatcher(t, func(c *channel.Config) {
-		c.UserBurst, c.UserEvery, c.Now = 3, time.Second, clock
+		c.UserBurst, c.UserEvery, c.UrgentEvery, c.Now = 3, time.Second, 10*time.Second, clock
 		c.Engine = urgentEngine{channeltest.NewEngine()}
 	})
 	s := newSink()
@@ -222,9 +223,15 @@ func TestDispatcherThrottlesAFloodButNotUrgentReplies(t *testing.T) {
 	if !slices.Equal(outcomes, want) {
 		t.Errorf("outcomes %v, want %v", outcomes, want)
 	}
-	if got := obs.Drops(); len(got) != 3 || got[0] != "throttled" {
-		t.Errorf("Observer.Dropped = %v, want three throttled", got)
+	// Past the tokens, one urgent reply every UrgentEvery: a flood of
+	// urgent messages does not pass whole.
+	if o := wait(t, mustSubmit(t, d, job("a", "u2", "danger", s))); o != channel.Throttled {
+		t.Errorf("a second urgent message at once: %s, want throttled", o)
 	}
+	if got := obs.Drops(); !slices.Equal(got, []string{"throttled", "throttled", "throttled", "throttled"}) {
+		t.Errorf("Observer.Dropped = %v, want four throttled", got)
+	}
+
 	// Two seconds later the user has two more tokens.
 	mu.Lock()
 	now = now.Add(2 * time.Second)
@@ -401,7 +408,13 @@ func TestBodies(t *testing.T) {
 		r := httptest.NewRequest(http.MethodPost, "/", body)
 		r.ContentLength = length
 		w := httptest.NewRecorder()
-		_, err := b.Read(w, r)
+		got, release, err := b.Read(w, r)
+		if err == nil {
+			if int64(len(got)) > b.Max {
+				t.Errorf("body of %d bytes", len(got))
+			}
+			release()
+		}
 		return w.Code, err
 	}
 	if code, err := read(strings.NewReader("short"), 5); err != nil || code != http.StatusOK {

@@ -85,6 +85,7 @@ type Bodies struct {
 
 	once sync.Once
 	sem  chan struct{}
+	pool sync.Pool // of *[]byte, Max+1 bytes
 }
 
 // ErrBodyTooLarge and ErrBodyBusy are Read's refusals.
@@ -93,9 +94,11 @@ var (
 	ErrBodyBusy     = errors.New("channel: too many requests being read")
 )
 
-// Read reads r's body within the bounds. On a refusal it has already
-// answered w (413, 503 or 400) and returns the error.
-func (b *Bodies) Read(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+// Read reads r's body within the bounds, into a buffer of its own that
+// release hands back (the body must not be used after it). On a refusal it
+// has already answered w (413, 503 or 400) and returns the error. Reusing
+// the buffers keeps a stream of strangers' bodies from churning memory.
+func (b *Bodies) Read(w http.ResponseWriter, r *http.Request) (body []byte, release func(), err error) {
 	b.once.Do(func() {
 		if b.Max <= 0 {
 			b.Max = 64 << 10
@@ -107,32 +110,45 @@ func (b *Bodies) Read(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 			b.Wait = time.Second
 		}
 		b.sem = make(chan struct{}, b.Concurrent)
+		b.pool.New = func() any { buf := make([]byte, b.Max+1); return &buf }
 	})
 	if r.ContentLength > b.Max {
+		CloseAfter(w)
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-		return nil, ErrBodyTooLarge
+		return nil, nil, ErrBodyTooLarge
 	}
 	t := time.NewTimer(b.Wait)
 	defer t.Stop()
 	select {
 	case b.sem <- struct{}{}:
 	case <-t.C:
+		CloseAfter(w)
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, "busy", http.StatusServiceUnavailable)
-		return nil, ErrBodyBusy
+		return nil, nil, ErrBodyBusy
 	case <-r.Context().Done():
-		return nil, r.Context().Err()
+		return nil, nil, r.Context().Err()
 	}
 	defer func() { <-b.sem }()
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, b.Max))
-	var mb *http.MaxBytesError
+	bufp := b.pool.Get().(*[]byte)
+	buf := *bufp
+	n, err := io.ReadFull(r.Body, buf)
 	switch {
-	case errors.As(err, &mb):
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return buf[:n], func() { b.pool.Put(bufp) }, nil
+	case err == nil: // Max+1 bytes: one too many
+		b.pool.Put(bufp)
+		CloseAfter(w)
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-		return nil, ErrBodyTooLarge
-	case err != nil:
-		http.Error(w, "could not read the request", http.StatusBadRequest)
-		return nil, err
+		return nil, nil, ErrBodyTooLarge
 	}
-	return body, nil
+	b.pool.Put(bufp)
+	CloseAfter(w)
+	http.Error(w, "could not read the request", http.StatusBadRequest)
+	return nil, nil, err
 }
+
+// CloseAfter makes the server close the connection after this answer,
+// rather than read the rest of a body nobody wants to keep it open: for
+// refusals of requests that may come from strangers.
+func CloseAfter(w http.ResponseWriter) { w.Header().Set("Connection", "close") }

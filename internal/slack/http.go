@@ -66,11 +66,13 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, bod
 		}
 		// Until the signature is checked the body is a stranger's: read
 		// within bounds (channel.Bodies).
-		body, err := a.bodies.Read(w, r)
+		body, release, err := a.bodies.Read(w, r)
 		if err != nil {
 			a.log.Warn("slack: request body refused", "path", r.URL.Path, "reason", bodyReason(err))
 			return
 		}
+		// The handlers below copy what they keep (JSON and form decoding).
+		defer release()
 		if err := a.checkSignature(r.Header, body); err != nil {
 			a.refuse(w, r, err)
 			return
@@ -88,6 +90,7 @@ func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, err error) {
 		why = "expired"
 	}
 	a.log.Warn("slack: request refused", "path", r.URL.Path, "reason", why)
+	channel.CloseAfter(w)
 	http.Error(w, "invalid request signature", http.StatusUnauthorized)
 }
 

@@ -50,7 +50,8 @@ type Adapter struct {
 	bot    *bot.Bot
 	botID  int64
 	client observingClient
-	spacer *channel.Spacer
+	spacer *channel.Spacer // private chats, and the bot's global rate
+	groups *channel.Spacer // groups' own spacing
 	retry  channel.Retry
 	work   *channel.Dispatcher
 	status channel.Status
@@ -85,7 +86,8 @@ func New(cfg Config, engine chat.Engine) (*Adapter, error) {
 		engine:    engine,
 		log:       cfg.Logger.With("platform", string(chat.Telegram)),
 		client:    observingClient{c: cfg.HTTPClient},
-		spacer:    &channel.Spacer{Rate: float64(cfg.GlobalRate), Now: cfg.Now, Sleep: cfg.Sleep},
+		spacer:    &channel.Spacer{Rate: float64(cfg.GlobalRate), Burst: cfg.ChatBurst, Now: cfg.Now, Sleep: cfg.Sleep},
+		groups:    &channel.Spacer{Now: cfg.Now, Sleep: cfg.Sleep},
 		secretSum: sha256.Sum256([]byte(cfg.WebhookSecret)),
 		sideSem:   make(chan struct{}, 16),
 	}
@@ -345,6 +347,7 @@ func (a *Adapter) setUsername(u string) { a.username.Store(&u) }
 func (a *Adapter) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !a.secretOK(r.Header.Get(secretHeader)) {
+			channel.CloseAfter(w)
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
