@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -466,5 +468,26 @@ func TestNewServerHasLimits(t *testing.T) {
 	s := channel.NewServer(http.NotFoundHandler())
 	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.WriteTimeout <= 0 || s.IdleTimeout <= 0 || s.MaxHeaderBytes <= 0 {
 		t.Errorf("server without limits: %+v", s)
+	}
+}
+
+// A store failure is logged at error with its cause, and the reply still
+// goes out.
+func TestDispatcherEngineErrorNamesTheCause(t *testing.T) {
+	var logs chattest.Buffer
+	d, _, _ := newDispatcher(t, func(c *channel.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	s := newSink()
+	j := job("a", "", "x", s)
+	j.Think = func(context.Context) (chat.Reply, error) {
+		return chat.Reply{Kind: chat.KindAnswer, Text: "still here"},
+			&os.PathError{Op: "write", Path: "/var/lib/salama/salama.db", Err: syscall.ENOSPC}
+	}
+	if o := wait(t, mustSubmit(t, d, j)); o != channel.Delivered {
+		t.Errorf("outcome %s, want delivered", o)
+	}
+	if l := logs.String(); !strings.Contains(l, "level=ERROR") || !strings.Contains(l, `cause="disk full"`) || strings.Contains(l, "salama.db") {
+		t.Errorf("log:\n%s", l)
 	}
 }
