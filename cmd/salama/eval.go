@@ -27,15 +27,9 @@ func runEval(args []string, stdout io.Writer) error {
 	return usageError{fmt.Errorf("unknown evaluation %q: safety or match", args[0])}
 }
 
-func runEvalSafety(args []string, stdout io.Writer) error {
-	fset := newFlags("eval safety", "[--folds 5] [--layer combined|rules-only|scorer-only] [--part all|dev|sealed] [--misses] [--format text|json]", stdout)
-	var cf contentFlags
-	cf.register(fset.FlagSet)
-	folds := fset.Int("folds", 5, "number of cross-validation folds")
-	layer := fset.String("layer", evaluate.Combined, "what to evaluate: combined, rules-only or scorer-only")
-	misses := fset.Bool("misses", false, "list every example the router got wrong")
-	part := fset.String("part", evaluate.All, "examples scored: all (k-fold over all), dev (k-fold outside the sealed fifth) or sealed (train on dev, score the sealed fifth)")
-	format := fset.String("format", "text", "text or json")
+// parseEvalFlags parses an evaluation's flags: no arguments, and at least
+// two folds.
+func parseEvalFlags(fset *flags, args []string, folds *int) error {
 	rest, err := fset.parse(args)
 	if err != nil {
 		return err
@@ -45,6 +39,21 @@ func runEvalSafety(args []string, stdout io.Writer) error {
 	}
 	if *folds < 2 {
 		return usageError{fmt.Errorf("--folds must be at least 2")}
+	}
+	return nil
+}
+
+func runEvalSafety(args []string, stdout io.Writer) error {
+	fset := newFlags("eval safety", "[--folds 5] [--layer combined|rules-only|scorer-only] [--part all|dev|sealed] [--misses] [--format text|json]", stdout)
+	var cf contentFlags
+	cf.register(fset.FlagSet)
+	folds := fset.Int("folds", 5, "number of cross-validation folds")
+	layer := fset.String("layer", evaluate.Combined, "what to evaluate: combined, rules-only or scorer-only")
+	misses := fset.Bool("misses", false, "list every example the router got wrong")
+	part := fset.String("part", evaluate.All, "examples scored: all (k-fold over all), dev (k-fold outside the sealed fifth) or sealed (train on dev, score the sealed fifth)")
+	format := fset.String("format", "text", "text or json")
+	if err := parseEvalFlags(fset, args, folds); err != nil {
+		return err
 	}
 	if *layer != evaluate.Combined && *layer != evaluate.RulesOnly && *layer != evaluate.ScorerOnly {
 		return usageError{fmt.Errorf("--layer %q: want combined, rules-only or scorer-only", *layer)}

@@ -25,15 +25,8 @@ func runEvalMatch(args []string, stdout io.Writer) error {
 	export := fset.String("export", "", "write each fold as NLP.js input (corpus.json, questions.jsonl) under this folder, and stop")
 	peer := fset.String("peer", "", "read NLP.js answers (fold<i>/answers.jsonl) from this folder and report them alongside")
 	format := fset.String("format", "text", "text or json")
-	rest, err := fset.parse(args)
-	if err != nil {
+	if err := parseEvalFlags(fset, args, folds); err != nil {
 		return err
-	}
-	if err := fset.noArgs(rest); err != nil {
-		return err
-	}
-	if *folds < 2 {
-		return usageError{fmt.Errorf("--folds must be at least 2")}
 	}
 	if *format != "text" && *format != "json" {
 		return usageError{fmt.Errorf("--format must be text or json, not %q", *format)}
