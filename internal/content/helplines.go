@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // The international default's code.
@@ -190,4 +191,23 @@ func checkURLs(v *validator, names ...string) {
 			v.fail(n, "%q is not a link starting with https://", f.Value)
 		}
 	}
+}
+
+// Message ids of the directory's labels in locales/directory.<tag>.toml:
+// a country's name and emergency line, a region's name.
+func CountryNameID(code string) string      { return "country." + code + ".name" }
+func CountryEmergencyID(code string) string { return "country." + code + ".emergency" }
+func RegionID(region string) string {
+	return "region." + strings.ReplaceAll(strings.ToLower(region), " ", "-")
+}
+
+// HasWords reports whether an emergency line has words to translate
+// ("112 (police)"), not only numbers ("112").
+func HasWords(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }

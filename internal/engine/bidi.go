@@ -6,9 +6,6 @@ import (
 	"github.com/salama-safety/salama/internal/chat"
 )
 
-// rtl lists the supported languages written right to left.
-var rtl = map[string]bool{"ar": true}
-
 // An LTR run is a stretch of left-to-right text inside right-to-left text: a
 // link, a phone number, a Latin-script name, with the spaces and signs
 // between its parts ("Childline Kenya: 116 (24/7)"). It starts with a
@@ -64,9 +61,10 @@ func isolateLTR(s string) string {
 	return b.String()
 }
 
-// bidi prepares a reply in a right-to-left language.
-func bidi(r chat.Reply) chat.Reply {
-	if !rtl[r.Lang] {
+// bidi prepares a reply in a language whose facts say it is written
+// right to left.
+func (k *Knowledge) bidi(r chat.Reply) chat.Reply {
+	if l := k.Content.Langs[r.Lang]; l == nil || !l.RTL() {
 		return r
 	}
 	r.Text = isolateLTR(r.Text)

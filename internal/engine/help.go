@@ -17,7 +17,7 @@ func (c *conv) helplines(ask bool) chat.Reply {
 	if cn.Code == content.International {
 		b.WriteString(c.t("helplines_title_international"))
 	} else {
-		b.WriteString(c.t("helplines_title", "Country", cn.Name))
+		b.WriteString(c.t("helplines_title", "Country", c.countryName(cn.Code)))
 	}
 	b.WriteString("\n")
 	talk := cn.ServicesOf("child-helpline")
@@ -34,7 +34,7 @@ func (c *conv) helplines(ask bool) chat.Reply {
 		b.WriteString(c.serviceLine(s))
 	}
 	if cn.Emergency != "" {
-		b.WriteString(c.t("helpline_emergency", "Number", cn.Emergency) + "\n")
+		b.WriteString(c.t("helpline_emergency", "Number", c.emergency(cn)) + "\n")
 	}
 	report := cn.ServicesOf("report-hotline")
 	if cn.Code == content.International {
@@ -100,7 +100,7 @@ func (c *conv) helplineInline() string {
 	if len(intl) > 0 && cn.Code != content.International {
 		return intl[0].Name + " (" + intl[0].Web + ")"
 	}
-	return "a child helpline"
+	return c.t("helpline_fallback")
 }
 
 // urgent leads with calm words, the helpline and the emergency number, then
@@ -110,7 +110,7 @@ func (c *conv) urgent(related string) chat.Reply {
 	var b strings.Builder
 	b.WriteString(c.t("urgent_lead") + "\n\n")
 	if cn.Emergency != "" {
-		b.WriteString(c.t("urgent_now", "Number", cn.Emergency) + "\n\n")
+		b.WriteString(c.t("urgent_now", "Number", c.emergency(cn)) + "\n\n")
 	}
 	b.WriteString(c.t("urgent_talk") + "\n")
 	talk := cn.ServicesOf("child-helpline")

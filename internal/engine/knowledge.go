@@ -5,7 +5,12 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"sync"
+	"unicode"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 
 	"github.com/salama-safety/salama/internal/content"
 	"github.com/salama-safety/salama/internal/i18n"
@@ -24,18 +29,36 @@ type Knowledge struct {
 	// language's examples: danger written in any supported language is
 	// caught whatever the user's language.
 	Safety *safety.Router
-	// per language, folded greeting and help phrases
-	greetings map[string]map[string]bool
-	help      map[string]map[string]bool
-	// every language's help words: "help" always works, whatever the
-	// saved language
-	anyHelp map[string]bool
-	langs   []string
+	// a folded greeting or help phrase → the languages that have it:
+	// "help" and "msaada" always work, whatever the saved language
+	greetingLangs map[string][]string
+	helpLangs     map[string][]string
+	langs         []string
 	// wordLangs maps a word to the languages that know it, bit i for
 	// langs[i]: one lookup per word when telling languages apart
 	wordLangs map[string]uint64
-	// countries maps a folded country name to its code
+	// countries maps a folded country name, in any language, to its code
 	countries map[string]string
+	// tags maps a language's code and aliases (tl for fil) to its code
+	tags map[string]string
+	// matcher finds the closest supported language for a platform's tag
+	// (pt-AO finds pt-PT where there is one)
+	matcher language.Matcher
+	// scripts lists, per Unicode script, the languages written in it
+	scripts []scriptLangs
+	// fillers are every language's words that may follow a greeting
+	fillers map[string]bool
+	// englishNames maps a language to its folded English name, for
+	// "/language swahili"
+	englishNames map[string]string
+	// complete reports the languages with every message and entry
+	// translated
+	complete map[string]bool
+}
+
+type scriptLangs struct {
+	table *unicode.RangeTable
+	langs []string
 }
 
 // stemmers holds the stemmer of each language that has one.
@@ -44,7 +67,7 @@ var stemmers = map[string]func(string) string{"en": match.StemEnglish}
 // Load reads and checks the content (faq/) and locales (locales/) folders and
 // builds the indexes. Every problem found is returned, joined.
 func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
-	c, err := content.Load(faqFS)
+	c, err := content.Load(faqFS, localesFS)
 	if err != nil {
 		return nil, err
 	}
@@ -54,23 +77,13 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 	}
 	k := &Knowledge{
 		Content: c, Texts: texts,
-		Index:     map[string]*match.Index{},
-		greetings: map[string]map[string]bool{}, help: map[string]map[string]bool{}, anyHelp: map[string]bool{},
+		Index:         map[string]*match.Index{},
+		greetingLangs: map[string][]string{}, helpLangs: map[string][]string{},
 		countries: map[string]string{}, wordLangs: map[string]uint64{},
 	}
-	for _, code := range c.Helplines.Codes {
-		if code != content.International {
-			k.countries[norm.Fold(c.Helplines.Countries[code].Name)] = code
-		}
-	}
 	var errs []error
-	k.langs = append(k.langs, content.SourceLanguage)
-	for code := range c.Langs {
-		if code != content.SourceLanguage {
-			k.langs = append(k.langs, code)
-		}
-	}
-	slices.Sort(k.langs[1:]) // English first, then by code
+	k.langs = c.Languages() // English first, then by code
+	k.learnLanguages()
 	// each language's index, lexicon and vocabulary are independent: build
 	// them side by side (start-up time), then gather them in order
 	type built struct {
@@ -120,16 +133,25 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 		for w := range out[i].vocab {
 			k.wordLangs[w] |= 1 << uint(i)
 		}
-		k.greetings[code] = foldSet(l.Greetings)
-		k.help[code] = foldSet(l.Help)
-		for h := range k.help[code] {
-			k.anyHelp[h] = true
+		for g := range foldSet(l.Greetings) {
+			k.greetingLangs[g] = append(k.greetingLangs[g], code)
 		}
-		if code != content.SourceLanguage && len(l.Rules) == 0 {
-			errs = append(errs, &content.Error{File: code + "/safety.txt", Line: 1, Msg: "every language needs its safety lexicon"})
+		for h := range foldSet(l.Help) {
+			k.helpLangs[h] = append(k.helpLangs[h], code)
 		}
-		if len(l.Examples) == 0 {
-			errs = append(errs, &content.Error{File: code + "/safety-examples.txt", Line: 1, Msg: "every language needs its labelled safety examples"})
+		// a language without its own safety words yet (a new one) is
+		// still covered by every other language's rules and the scorer;
+		// `salama locales check` warns about it
+	}
+	for _, code := range c.Helplines.Codes {
+		if code == content.International {
+			continue
+		}
+		k.countries[norm.Fold(c.Helplines.Countries[code].Name)] = code
+		for _, l := range k.langs {
+			if name := norm.Fold(texts.T(l, content.CountryNameID(code), nil)); name != "" {
+				k.countries[name] = code
+			}
 		}
 	}
 	if len(c.Langs[content.SourceLanguage].Rules) == 0 {
@@ -140,6 +162,49 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 	}
 	return k, nil
 }
+
+// learnLanguages reads what the engine needs from each language's facts.
+func (k *Knowledge) learnLanguages() {
+	c := k.Content
+	k.tags, k.fillers, k.englishNames, k.complete = map[string]string{}, map[string]bool{}, map[string]string{}, map[string]bool{}
+	var tags []language.Tag
+	byScript := map[string]int{}
+	for _, code := range k.langs {
+		l := c.Langs[code]
+		k.tags[strings.ToLower(code)] = code
+		for _, a := range l.Aliases {
+			k.tags[strings.ToLower(a)] = code
+		}
+		tags = append(tags, language.Make(code))
+		for _, f := range l.Fillers {
+			k.fillers[norm.Fold(f)] = true
+		}
+		k.englishNames[code] = norm.Fold(display.English.Languages().Name(language.Make(code)))
+		if l.Script != "" && unicode.Scripts[l.Script] != nil {
+			i, ok := byScript[l.Script]
+			if !ok {
+				i = len(k.scripts)
+				byScript[l.Script] = i
+				k.scripts = append(k.scripts, scriptLangs{table: unicode.Scripts[l.Script]})
+			}
+			k.scripts[i].langs = append(k.scripts[i].langs, code)
+		}
+		complete := true
+		for _, id := range c.IDs {
+			if e := l.Entries[id]; e == nil || !e.Translated {
+				complete = false
+			}
+		}
+		for _, id := range k.messageIDs() {
+			complete = complete && (code == content.SourceLanguage || k.Texts.Has(code, id))
+		}
+		k.complete[code] = complete
+	}
+	k.matcher = language.NewMatcher(tags)
+}
+
+// messageIDs are the ids of the English user-interface messages.
+func (k *Knowledge) messageIDs() []string { return k.Texts.IDs(content.SourceLanguage, "active") }
 
 func foldSet(items []string) map[string]bool {
 	m := map[string]bool{}

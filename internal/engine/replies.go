@@ -24,10 +24,10 @@ const (
 	pCountry = "country" // choose a country
 )
 
-// languageNames are shown in each language's own name.
-var languageNames = map[string]string{
-	"en": "English", "fr": "Français", "es": "Español", "pt": "Português", "ar": "العربية", "sw": "Kiswahili",
-	"ha": "Hausa", "am": "አማርኛ", "hi": "हिन्दी", "bn": "বাংলা", "id": "Bahasa Indonesia", "fil": "Filipino",
+// languageName is the language's name in itself (its `language_name`
+// message).
+func (k *Knowledge) languageName(lang string) string {
+	return k.Texts.T(lang, "language_name", nil)
 }
 
 func (c *conv) payload(p string) chat.Reply {
@@ -157,7 +157,7 @@ func (c *conv) entryText(s string) string {
 func (c *conv) answer(id string, score float64) chat.Reply {
 	e := c.k.Content.Entry(c.lang, id)
 	r := chat.Reply{Kind: chat.KindAnswer, FAQID: id, Score: score, Lang: c.entryLang(id)}
-	r.Text = e.Title + "\n\n" + c.entryText(e.Short) + "\n\n" + c.t("helpful_question")
+	r.Text = c.untranslated(id) + e.Title + "\n\n" + c.entryText(e.Short) + "\n\n" + c.t("helpful_question")
 	r.Choices = append(r.Choices, chat.Choice{Label: c.t("button_more"), Payload: pMore + ":" + id})
 	r.Choices = append(r.Choices, c.helpfulButtons(id)...)
 	r.Choices = append(r.Choices, c.related(e)...)
@@ -167,7 +167,7 @@ func (c *conv) answer(id string, score float64) chat.Reply {
 func (c *conv) more(id string) chat.Reply {
 	e := c.k.Content.Entry(c.lang, id)
 	r := chat.Reply{Kind: chat.KindAnswer, FAQID: id, Score: 1, Lang: c.entryLang(id)}
-	r.Text = e.Title + "\n\n" + c.entryText(e.Long) + "\n\n" + c.t("helpful_question")
+	r.Text = c.untranslated(id) + e.Title + "\n\n" + c.entryText(e.Long) + "\n\n" + c.t("helpful_question")
 	r.Choices = append(c.helpfulButtons(id), c.related(e)...)
 	return r
 }
@@ -175,10 +175,19 @@ func (c *conv) more(id string) chat.Reply {
 // entryLang is the language the entry is served in (English when the
 // user's language has no translation of it yet).
 func (c *conv) entryLang(id string) string {
-	if l := c.k.Content.Langs[c.lang]; l != nil && l.Entries[id] != nil {
+	if l := c.k.Content.Langs[c.lang]; l != nil && l.Entries[id] != nil && l.Entries[id].Translated {
 		return c.lang
 	}
 	return content.SourceLanguage
+}
+
+// untranslated is the line that says, above an entry served in English,
+// that it is not translated into the user's language yet.
+func (c *conv) untranslated(id string) string {
+	if c.lang == content.SourceLanguage || c.entryLang(id) == c.lang {
+		return ""
+	}
+	return c.t("not_translated", "Language", c.k.languageName(c.lang)) + "\n\n"
 }
 
 func (c *conv) helpfulButtons(id string) []chat.Choice {
@@ -261,7 +270,7 @@ func (c *conv) topic(t string) chat.Reply {
 func (c *conv) languageMenu() chat.Reply {
 	r := chat.Reply{Kind: chat.KindCommand, Text: c.t("language_prompt")}
 	for _, l := range c.k.langs {
-		r.Choices = append(r.Choices, chat.Choice{Label: languageNames[l], Payload: pLang + ":" + l})
+		r.Choices = append(r.Choices, chat.Choice{Label: c.k.languageName(l), Payload: pLang + ":" + l})
 	}
 	return r
 }
@@ -270,7 +279,7 @@ func (c *conv) setLanguage(arg string) chat.Reply {
 	code := ""
 	folded := norm.Fold(arg)
 	for _, l := range c.k.langs {
-		if l == strings.ToLower(arg) || norm.Fold(languageNames[l]) == folded {
+		if strings.EqualFold(l, arg) || norm.Fold(c.k.languageName(l)) == folded || c.k.englishNames[l] == folded {
 			code = l
 		}
 	}
@@ -285,6 +294,9 @@ func (c *conv) setLanguage(arg string) chat.Reply {
 	c.lang, c.prefs.Lang, c.dirty = code, code, true
 	r := c.topicMenu(nil)
 	r.Text = c.t("language_set")
+	if !c.k.complete[code] {
+		r.Text = c.t("language_set_partial", "Language", c.k.languageName(code))
+	}
 	return r
 }
 
@@ -294,7 +306,7 @@ func (c *conv) regionMenu() chat.Reply {
 	for i, reg := range content.Regions {
 		for _, code := range dir.Codes {
 			if dir.Countries[code].Region == reg {
-				label := reg
+				label := c.label(content.RegionID(reg), reg)
 				if code == content.International {
 					label = "🌐 " + reg
 				}
@@ -311,7 +323,7 @@ func (c *conv) region(reg string) chat.Reply {
 	dir := c.k.Content.Helplines
 	for _, code := range dir.Codes {
 		if cn := dir.Countries[code]; cn.Region == reg {
-			r.Choices = append(r.Choices, chat.Choice{Label: cn.Name, Payload: pCountry + ":" + code})
+			r.Choices = append(r.Choices, chat.Choice{Label: c.countryName(code), Payload: pCountry + ":" + code})
 		}
 	}
 	return r
@@ -332,6 +344,27 @@ func (c *conv) setCountry(arg string) chat.Reply {
 	c.prefs.Country, c.prefs.AskedCountry, c.dirty = code, true, true
 	c.country, c.countryKnown = code, true
 	h := c.helplines(false)
-	h.Text = c.t("country_set", "Country", dir.Countries[code].Name) + "\n\n" + h.Text
+	h.Text = c.t("country_set", "Country", c.countryName(code)) + "\n\n" + h.Text
 	return h
+}
+
+// label is a directory label in the user's language, else as the
+// directory writes it.
+func (c *conv) label(id, fallback string) string {
+	if s := c.t(id); s != "" {
+		return s
+	}
+	return fallback
+}
+
+func (c *conv) countryName(code string) string {
+	return c.label(content.CountryNameID(code), c.k.Content.Helplines.Country(code).Name)
+}
+
+// emergency is the country's emergency line, its words translated.
+func (c *conv) emergency(cn *content.Country) string {
+	if !content.HasWords(cn.Emergency) {
+		return cn.Emergency
+	}
+	return c.label(content.CountryEmergencyID(cn.Code), cn.Emergency)
 }
