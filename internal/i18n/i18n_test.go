@@ -3,6 +3,7 @@ package i18n_test
 import (
 	"fmt"
 	"io/fs"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -189,5 +190,40 @@ func TestHashCoversEveryForm(t *testing.T) {
 	b := i18n.Message{Forms: map[string]string{"one": "{{.Count}} query", "other": "{{.Count}} questions"}}
 	if i18n.Hash(a) == i18n.Hash(b) {
 		t.Error("a change to the one form leaves the hash as it was")
+	}
+}
+
+// TestRoundTripDir checks files that translate-toolkit edited and saved
+// (.ci/weblate-roundtrip): go-i18n loads every message of the shipped
+// files from them.
+func TestRoundTripDir(t *testing.T) {
+	dir := os.Getenv("SALAMA_ROUNDTRIP_DIR")
+	if dir == "" {
+		t.Skip("run by .ci/weblate-roundtrip")
+	}
+	edited := os.DirFS(dir)
+	files, _ := fs.Glob(locales.FS, "*.*.toml")
+	for _, f := range files {
+		_, want, err := i18n.ReadFile(locales.FS, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, got, err := i18n.ReadFile(edited, f)
+		if err != nil {
+			t.Errorf("go-i18n cannot load %s after the round trip: %v", f, err)
+			continue
+		}
+		ids := map[string]bool{}
+		for _, m := range got {
+			ids[m.ID] = true
+		}
+		for _, m := range want {
+			if !ids[m.ID] {
+				t.Errorf("%s: %q lost in the round trip", f, m.ID)
+			}
+		}
+	}
+	if _, err := i18n.Load(edited); err != nil {
+		t.Errorf("the edited files do not load: %v", err)
 	}
 }
