@@ -13,8 +13,8 @@ import (
 func alnum(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' }
 
 func runStart(b byte) bool { return alnum(b) || b == '+' }
-func runEnd(b byte) bool   { return alnum(b) || b == '/' || b == ')' }
-func runBody(b byte) bool  { return runStart(b) || strings.IndexByte("-./:_%?=&@#(),' ", b) >= 0 }
+func runEnd(b byte) bool   { return alnum(b) || b == '/' || b == ')' || b == ']' }
+func runBody(b byte) bool  { return runStart(b) || strings.IndexByte("-./:_%?=&@#()[],' ", b) >= 0 }
 
 const (
 	lri = "\u2066" // LEFT-TO-RIGHT ISOLATE
@@ -45,6 +45,7 @@ func isolateLTR(s string) string {
 			}
 			j++
 		}
+		end = balanced(s, i, end)
 		if end == i { // a lone "+" is punctuation
 			b.WriteByte(s[i])
 			i++
@@ -59,6 +60,47 @@ func isolateLTR(s string) string {
 		i = end
 	}
 	return b.String()
+}
+
+// balanced shortens the run s[start:end] so that every bracket in it has
+// its pair in it: the Unicode bidi algorithm pairs brackets only within an
+// isolate (rule BD16 on isolating run sequences), so an isolate that held
+// one bracket of a pair would leave the other mirrored the wrong way. The
+// run is cut before the first closing bracket with no opening one, and
+// before the first opening bracket left without its closing one, then back
+// to the last character that can end a run.
+func balanced(s string, start, end int) int {
+	var open []int // positions of the opening brackets not yet closed
+scan:
+	for j := start; j < end; j++ {
+		switch s[j] {
+		case '(', '[', '{':
+			open = append(open, j)
+		case ')', ']', '}':
+			if len(open) == 0 || s[open[len(open)-1]] != pair(s[j]) {
+				end = j
+				break scan
+			}
+			open = open[:len(open)-1]
+		}
+	}
+	if len(open) > 0 && open[0] < end {
+		end = open[0]
+	}
+	for end > start && !runEnd(s[end-1]) {
+		end--
+	}
+	return end
+}
+
+func pair(closing byte) byte {
+	switch closing {
+	case ')':
+		return '('
+	case ']':
+		return '['
+	}
+	return '{'
 }
 
 // bidi prepares a reply in a language whose facts say it is written
