@@ -168,8 +168,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", obs.Handler())
 	var channels []runner
+	// the private-chat button speaks the reply's language (a message like any other)
+	privateLabel := func(lang string) string { return eng.Knowledge().Texts.T(lang, "button_private_chat", nil) }
 	if c.tgToken != "" {
-		a, err := telegram.New(telegram.Config{Token: c.tgToken, APIURL: c.tgAPIURL, WebhookURL: c.tgWebhookURL, WebhookSecret: c.tgWebhookSecret, Logger: log.With("channel", "telegram"), Observer: obs}, eng)
+		a, err := telegram.New(telegram.Config{Token: c.tgToken, APIURL: c.tgAPIURL, WebhookURL: c.tgWebhookURL, WebhookSecret: c.tgWebhookSecret, Logger: log.With("channel", "telegram"), Observer: obs, PrivateLabel: privateLabel}, eng)
 		if err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
@@ -183,7 +185,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		channels = append(channels, a)
 	}
 	if c.slackBotToken != "" {
-		a, err := slack.New(slack.Config{BotToken: c.slackBotToken, AppToken: c.slackAppToken, SigningSecret: c.slackSigningSecret, APIURL: c.slackAPIURL, Country: c.slackCountry, Logger: log.With("channel", "slack"), Observer: obs}, eng)
+		a, err := slack.New(slack.Config{BotToken: c.slackBotToken, AppToken: c.slackAppToken, SigningSecret: c.slackSigningSecret, APIURL: c.slackAPIURL, Country: c.slackCountry, Logger: log.With("channel", "slack"), Observer: obs, PrivateLabel: privateLabel}, eng)
 		if err != nil {
 			return fmt.Errorf("slack: %w", err)
 		}

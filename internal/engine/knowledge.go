@@ -51,9 +51,9 @@ type Knowledge struct {
 	// englishNames maps a language to its folded English name, for
 	// "/language swahili"
 	englishNames map[string]string
-	// complete reports the languages with every message and entry
-	// translated
-	complete map[string]bool
+	// partial reports the languages with fewer than half of their
+	// messages or entries translated yet
+	partial map[string]bool
 }
 
 type scriptLangs struct {
@@ -166,7 +166,7 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 // learnLanguages reads what the engine needs from each language's facts.
 func (k *Knowledge) learnLanguages() {
 	c := k.Content
-	k.tags, k.fillers, k.englishNames, k.complete = map[string]string{}, map[string]bool{}, map[string]string{}, map[string]bool{}
+	k.tags, k.fillers, k.englishNames, k.partial = map[string]string{}, map[string]bool{}, map[string]string{}, map[string]bool{}
 	var tags []language.Tag
 	byScript := map[string]int{}
 	for _, code := range k.langs {
@@ -189,16 +189,19 @@ func (k *Knowledge) learnLanguages() {
 			}
 			k.scripts[i].langs = append(k.scripts[i].langs, code)
 		}
-		complete := true
+		entries, messages := 0, 0
 		for _, id := range c.IDs {
-			if e := l.Entries[id]; e == nil || !e.Translated {
-				complete = false
+			if e := l.Entries[id]; e != nil && e.Translated {
+				entries++
 			}
 		}
-		for _, id := range k.messageIDs() {
-			complete = complete && (code == content.SourceLanguage || k.Texts.Has(code, id))
+		ids := k.messageIDs()
+		for _, id := range ids {
+			if k.Texts.Has(code, id) {
+				messages++
+			}
 		}
-		k.complete[code] = complete
+		k.partial[code] = code != content.SourceLanguage && (entries*2 < len(c.IDs) || messages*2 < len(ids))
 	}
 	k.matcher = language.NewMatcher(tags)
 }

@@ -294,7 +294,7 @@ func (c *conv) setLanguage(arg string) chat.Reply {
 	c.lang, c.prefs.Lang, c.dirty = code, code, true
 	r := c.topicMenu(nil)
 	r.Text = c.t("language_set")
-	if !c.k.complete[code] {
+	if c.k.partial[code] {
 		r.Text = c.t("language_set_partial", "Language", c.k.languageName(code))
 	}
 	return r
