@@ -12,6 +12,7 @@ import (
 	"github.com/salama-safety/salama/internal/chat"
 	"github.com/salama-safety/salama/internal/engine"
 	"github.com/salama-safety/salama/internal/memstore"
+	"github.com/salama-safety/salama/internal/safety"
 )
 
 // askResult is one line of `salama ask --format json`. Scripts depend on
@@ -22,7 +23,47 @@ type askResult struct {
 	FAQID      string   `json:"faq_id"`
 	Candidates []string `json:"candidates"`
 	Score      float64  `json:"score"`
-	Text       string   `json:"text"`
+	// Category is the danger and harm taxonomy category of a safety
+	// reply (urgent, deterrence, prevention), else absent.
+	Category string `json:"category,omitempty"`
+	Text     string `json:"text"`
+	// Explain is present with --explain.
+	Explain *askExplain `json:"explain,omitempty"`
+}
+
+// askExplain is what decided a message's safety check.
+type askExplain struct {
+	Verdict    string                 `json:"verdict"`
+	Rules      []string               `json:"rules"`
+	Categories []safety.CategoryProb  `json:"categories"`
+	Features   []safety.FeatureWeight `json:"features"`
+}
+
+func newAskExplain(ex safety.Explanation) *askExplain {
+	a := &askExplain{Verdict: ex.Result.Verdict.String(), Rules: []string{}, Categories: ex.Categories, Features: ex.Features}
+	for _, r := range ex.Rules {
+		a.Rules = append(a.Rules, fmt.Sprintf("%s:%d [%s] %s", r.File, r.Line, r.Category, r.Pattern))
+	}
+	return a
+}
+
+func (a *askExplain) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "  safety: %s\n", a.Verdict)
+	for _, r := range a.Rules {
+		fmt.Fprintf(&b, "  rule: %s\n", r)
+	}
+	for _, c := range a.Categories {
+		fmt.Fprintf(&b, "  scorer: %-20s %.3f\n", c.Category, c.Prob)
+	}
+	if len(a.Features) > 0 {
+		b.WriteString("  features:")
+		for _, f := range a.Features {
+			fmt.Fprintf(&b, " %q %+.2f", f.Feature, f.Weight)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 // runAsk answers questions without keeping any state: it uses an in-memory
@@ -34,6 +75,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout io.Write
 	lang := fset.String("lang", "", "answer in this language (BCP 47 tag, e.g. sw or pt-BR)")
 	country := fset.String("country", "", "show helplines of this country (ISO code, e.g. KE)")
 	format := fset.String("format", "text", "text or json")
+	explain := fset.Bool("explain", false, "show which safety rule or which features decided each message")
 	if err := fset.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -58,17 +100,30 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout io.Write
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	answer := func(q string) error {
-		r, err := eng.Respond(ctx, chat.Message{User: user, Chat: "ask", Text: q, LangHint: *lang})
+		m := chat.Message{User: user, Chat: "ask", Text: q, LangHint: *lang}
+		r, err := eng.Respond(ctx, m)
 		if err != nil {
 			return err
+		}
+		var ex *askExplain
+		if *explain {
+			_, e := eng.Explain(ctx, m)
+			ex = newAskExplain(e)
 		}
 		if *format == "json" {
 			if r.Candidates == nil {
 				r.Candidates = []string{}
 			}
-			return enc.Encode(askResult{Lang: r.Lang, Kind: string(r.Kind), FAQID: r.FAQID, Candidates: r.Candidates, Score: round(r.Score), Text: r.Text})
+			return enc.Encode(askResult{Lang: r.Lang, Kind: string(r.Kind), FAQID: r.FAQID, Candidates: r.Candidates, Score: round(r.Score), Category: r.Category, Text: r.Text, Explain: ex})
 		}
-		_, err = fmt.Fprintf(out, "[%s %s %.2f] %s\n", r.Kind, r.FAQID, r.Score, strings.ReplaceAll(r.Text, "\n", " / "))
+		category := ""
+		if r.Category != "" {
+			category = " " + r.Category
+		}
+		_, err = fmt.Fprintf(out, "[%s%s %s %.2f] %s\n", r.Kind, category, r.FAQID, r.Score, strings.ReplaceAll(r.Text, "\n", " / "))
+		if err == nil && ex != nil {
+			_, err = fmt.Fprint(out, ex)
+		}
 		return err
 	}
 	if fset.NArg() > 0 {

@@ -30,6 +30,7 @@ func runEvalSafety(args []string, stdout io.Writer) error {
 	folds := fset.Int("folds", 5, "number of cross-validation folds")
 	layer := fset.String("layer", evaluate.Combined, "what to evaluate: combined, rules-only or scorer-only")
 	misses := fset.Bool("misses", false, "list every example the router got wrong")
+	part := fset.String("part", evaluate.All, "examples scored: all (k-fold over all), dev (k-fold outside the sealed fifth) or sealed (train on dev, score the sealed fifth)")
 	format := fset.String("format", "text", "text or json")
 	if err := fset.Parse(args); err != nil {
 		return usageError{err}
@@ -44,7 +45,10 @@ func runEvalSafety(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep, err := evaluate.Safety(k.Content, *layer, *folds)
+	if *part != evaluate.All && *part != evaluate.Dev && *part != evaluate.Sealed {
+		return usageError{fmt.Errorf("--part %q: want all, dev or sealed", *part)}
+	}
+	rep, err := evaluate.Safety(k.Content, *layer, *folds, *part)
 	if err != nil {
 		return err
 	}
@@ -64,10 +68,13 @@ func writeSafetyReport(w io.Writer, rep *evaluate.SafetyReport, misses bool) {
 		}
 		return fmt.Sprintf("%.1f%% (%d/%d)", 100*float64(h)/float64(n), h, n)
 	}
-	if rep.Layer == evaluate.RulesOnly {
-		fmt.Fprintf(w, "Safety router, %s (no training: every example checked once)\n\n", rep.Layer)
-	} else {
-		fmt.Fprintf(w, "Safety router, %s, %d-fold cross-validation (each fold checked by a scorer trained on the others)\n\n", rep.Layer, rep.Folds)
+	switch {
+	case rep.Layer == evaluate.RulesOnly:
+		fmt.Fprintf(w, "Safety router, %s (no training: every example checked once), examples: %s\n\n", rep.Layer, rep.Part)
+	case rep.Part == evaluate.Sealed:
+		fmt.Fprintf(w, "Safety router, %s, trained on the dev examples, scored on the sealed fifth\n\n", rep.Layer)
+	default:
+		fmt.Fprintf(w, "Safety router, %s, %d-fold cross-validation over %s examples (each fold checked by a scorer trained on the others)\n\n", rep.Layer, rep.Folds, rep.Part)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "lang\turgent recall\tdeterrence recall\tprevention\tvictim→deterrence/prevention\tvictim→mixed\tordinary false alarms\t")

@@ -39,6 +39,7 @@ const (
 	safetyFile      = "safety.txt"
 	examplesFile    = "safety-examples.txt"
 	phrasingsFile   = "phrasings.txt"
+	offtopicFile    = "offtopic.txt"
 	helplinesFolder = "helplines"
 )
 
@@ -109,6 +110,10 @@ type Lang struct {
 	Rules    []Rule
 	// Examples are the labelled safety examples the scorer learns from.
 	Examples []Example
+	// Offtopic are messages the FAQ must not answer (homework, football,
+	// small talk), one per line of offtopic.txt: the scorer learns from
+	// them what ordinary chat looks like, and the matcher what to leave.
+	Offtopic []string
 }
 
 // RTL reports whether the language is written right to left.
@@ -362,6 +367,14 @@ func loadLang(fsys fs.FS, code string, source bool) (*Lang, []error) {
 				rules[i].Lang = code
 			}
 			l.Rules = rules
+		case name == offtopicFile:
+			lines, err := textLines(file, data)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			for _, tl := range lines {
+				l.Offtopic = append(l.Offtopic, strings.TrimSpace(tl.text))
+			}
 		case name == examplesFile:
 			examples, eerrs := parseExamples(file, data)
 			errs = append(errs, eerrs...)

@@ -320,13 +320,16 @@ func (c *conv) text(text string) chat.Reply {
 		return c.greeting()
 	}
 	words := norm.Words(text) // folded once, for every check below
-	if r, ok := c.safetyReply(words, text); ok {
-		return r
-	}
 	folded := strings.Join(words, " ")
-	if langs := c.k.helpLangs[folded]; len(langs) > 0 {
+	if langs := c.k.helpLangs[folded]; len(langs) > 0 { // nothing but "help": the helplines at once
+		if d := c.k.detect(text, words, c.lang); d != "" {
+			c.lang = d
+		}
 		c.firstWords(langs)
 		return c.helplines(true)
+	}
+	if r, ok := c.safetyReply(words, text); ok {
+		return r
 	}
 	if code := c.countryByName(folded); code != "" {
 		return c.setCountry(code)
@@ -354,6 +357,20 @@ func (c *conv) text(text string) chat.Reply {
 	return r
 }
 
+// Explain says how the safety router decided on a message (for `salama ask
+// --explain`): the language the engine would answer in, and the router's
+// reasons. It stores and counts nothing.
+func (e *Engine) Explain(ctx context.Context, m chat.Message) (lang string, ex safety.Explanation) {
+	c := &conv{e: e, k: e.k.Load(), ctx: ctx, m: m}
+	c.prefs, _ = e.store.Prefs(ctx, m.User)
+	c.resolve()
+	words := norm.Words(m.Text)
+	if d := c.k.detect(m.Text, words, c.lang); d != "" {
+		c.lang = d
+	}
+	return c.lang, c.k.Safety.Explain(words, c.lang)
+}
+
 // safetyReply runs the safety check (package safety) on a message's folded
 // words; ok is false when the message goes on to the FAQ. It also settles
 // the language of the reply: the language the message is written in.
@@ -369,7 +386,15 @@ func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
 	var r chat.Reply
 	switch v.Verdict {
 	case safety.Urgent:
-		r = c.urgent(v.Related)
+		related := v.Related
+		if v.Rule == nil {
+			// the scorer's doubt: offer the answer to what was asked, if
+			// the FAQ has one, so that a false alarm costs one tap
+			if rs := c.k.Index[c.lang].MatchWords(words, 1); len(rs) > 0 && rs[0].Score >= answerScore {
+				related = rs[0].ID
+			}
+		}
+		r = c.urgent(related)
 	case safety.Deterrence:
 		r = c.deterrence()
 	case safety.Mixed:

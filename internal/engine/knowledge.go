@@ -96,7 +96,9 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 	}
 	var wg sync.WaitGroup
 	var scorer *safety.Scorer
-	wg.Go(func() { scorer = safety.Train(allExamples(c, k.langs)) }) // the longest job: start it first
+	wg.Go(func() {
+		scorer = safety.Train(append(allExamples(c, k.langs), safety.ExtraExamples(c)...), allRules(c, k.langs))
+	}) // the longest job: start it first
 	out := make([]built, len(k.langs))
 	for i, code := range k.langs {
 		wg.Add(1)

@@ -76,6 +76,7 @@ func Hit(category string, v safety.Verdict) bool {
 // SafetyReport is the held-out evaluation of the safety router.
 type SafetyReport struct {
 	Layer string
+	Part  string
 	Folds int
 	// Tallies by language, then category.
 	Tallies map[string]map[string]*Tally
@@ -101,20 +102,46 @@ func (r *SafetyReport) Rate(lang, categoryOrReply string) (hits, n int) {
 	return hits, n
 }
 
+// Parts of the labelled examples an evaluation scores.
+const (
+	// All cross-validates over every example.
+	All = "all"
+	// Dev cross-validates over the examples outside the sealed fifth: what
+	// thresholds and features may be tuned on.
+	Dev = "dev"
+	// Sealed trains on the dev examples and scores the sealed fifth, which
+	// no tuning looks at.
+	Sealed = "sealed"
+)
+
+// IsSealed reports whether an example is in the sealed fifth, chosen by a
+// hash of its language and text.
+func IsSealed(ex content.Example) bool { return hash(ex.Lang+"\x00"+ex.Text)%5 == 0 }
+
 // Safety cross-validates the safety router on every language's examples:
 // the examples are dealt into k folds (per language and category), and each
 // fold is checked by a router whose scorer was trained on the other folds.
 // The rules are the same in every fold: they are not learned from the
 // examples. With RulesOnly there is no training and k is ignored.
-func Safety(c *content.Content, layer string, k int) (*SafetyReport, error) {
+//
+// The FAQ's phrasings (safety.FAQExamples) are added to every training set
+// and never scored. part chooses the examples scored (All, Dev or Sealed).
+func Safety(c *content.Content, layer string, k int, part string) (*SafetyReport, error) {
 	var langs []string
 	var rules []content.Rule
-	var examples []content.Example
+	var examples, sealed []content.Example
 	for code, l := range c.Langs {
 		langs = append(langs, code)
 		rules = append(rules, l.Rules...)
-		examples = append(examples, l.Examples...)
+		for _, ex := range l.Examples {
+			if part != All && IsSealed(ex) {
+				sealed = append(sealed, ex)
+			} else {
+				examples = append(examples, ex)
+			}
+		}
 	}
+	extra := safety.ExtraExamples(c)
 	slices.Sort(langs)
 	compiled, err := safety.CompileRules(rules)
 	if err != nil {
@@ -123,8 +150,16 @@ func Safety(c *content.Content, layer string, k int) (*SafetyReport, error) {
 	if layer == ScorerOnly {
 		compiled, _ = safety.CompileRules(nil)
 	}
+	folds := Folds(len(examples), k, func(i int) string { return examples[i].Text }, func(i int) string { return examples[i].Lang + "/" + examples[i].Category })
+	if part == Sealed { // one split: train on the dev examples, score the sealed ones
+		k = 1
+		for i := range folds {
+			folds[i] = 1
+		}
+		folds = append(folds, make([]int, len(sealed))...)
+		examples = append(examples, sealed...)
+	}
 	lang := func(i int) string { return examples[i].Lang }
-	folds := Folds(len(examples), k, func(i int) string { return examples[i].Text }, func(i int) string { return lang(i) + "/" + examples[i].Category })
 	verdicts := make([]safety.Verdict, len(examples))
 	if layer == RulesOnly {
 		k = 1
@@ -136,13 +171,13 @@ func Safety(c *content.Content, layer string, k int) (*SafetyReport, error) {
 		var wg sync.WaitGroup
 		for f := range k {
 			wg.Go(func() {
-				var train []content.Example
+				train := slices.Clone(extra)
 				for i, ex := range examples {
 					if folds[i] != f {
 						train = append(train, ex)
 					}
 				}
-				router := safety.NewRouter(compiled, safety.Train(train), safety.DefaultThresholds)
+				router := safety.NewRouter(compiled, safety.Train(train, rules), safety.DefaultThresholds)
 				for i, ex := range examples {
 					if folds[i] == f {
 						verdicts[i] = router.CheckWords(norm.Words(ex.Text), lang(i)).Verdict
@@ -152,8 +187,11 @@ func Safety(c *content.Content, layer string, k int) (*SafetyReport, error) {
 		}
 		wg.Wait()
 	}
-	rep := &SafetyReport{Layer: layer, Folds: k, Tallies: map[string]map[string]*Tally{}, Langs: langs}
+	rep := &SafetyReport{Layer: layer, Part: part, Folds: k, Tallies: map[string]map[string]*Tally{}, Langs: langs}
 	for i, ex := range examples {
+		if part == Sealed && folds[i] != 0 {
+			continue
+		}
 		byCat := rep.Tallies[lang(i)]
 		if byCat == nil {
 			byCat = map[string]*Tally{}

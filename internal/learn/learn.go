@@ -43,6 +43,16 @@ type Options struct {
 	Epochs int
 	// Rate is the starting learning rate (default 0.2).
 	Rate float64
+	// Decay shrinks every weight by this fraction after each epoch (L2
+	// regularisation, applied in bulk; default 0: none).
+	Decay float64
+	// Norm scales a message's features by 1/sqrt(count) when set, so a long
+	// message's score is not the sum of all its words.
+	Norm bool
+	// MinCount drops the features fewer than this many examples have: a
+	// feature of a single example can only memorise it (default 1: keep
+	// all).
+	MinCount int
 	// Seed orders the examples (default 1).
 	Seed uint64
 }
@@ -167,8 +177,10 @@ type Model struct {
 	// rows maps a feature bucket to its row of weights, -1 for a feature no
 	// training example had (it cannot move a score)
 	rows    []int32
-	weights []float32 // row-major: len(rows used) × len(Classes)
+	weights []float32 // row-major: rows used × stride
+	stride  int       // len(Classes) rounded up to a multiple of 16
 	bias    []float32
+	norm    bool
 }
 
 // Train fits a model to the examples. Classes names the classes that
@@ -176,27 +188,42 @@ type Model struct {
 func Train(classes []string, examples []Example, o Options) *Model {
 	o = o.withDefaults()
 	k := len(classes)
-	m := &Model{Classes: classes, feat: NewFeaturizer(o), rows: make([]int32, Buckets), bias: make([]float32, k)}
+	m := &Model{Classes: classes, feat: NewFeaturizer(o), rows: make([]int32, Buckets), bias: make([]float32, k), norm: o.Norm}
 	for i := range m.rows {
 		m.rows[i] = -1
 	}
-	// each example as the rows of its features, in one flat slice
+	// each example as the rows of its features, in one flat slice; rows
+	// counts examples per feature first (as -1 - count)
+	for _, ex := range examples {
+		for _, f := range ex.Features {
+			m.rows[f]--
+		}
+	}
 	var flat []int32
 	spans := make([][2]int32, len(examples))
 	nrows := int32(0)
 	for i, ex := range examples {
 		spans[i][0] = int32(len(flat))
 		for _, f := range ex.Features {
-			if m.rows[f] < 0 {
+			switch r := m.rows[f]; {
+			case r >= 0:
+				flat = append(flat, r)
+			case int(-1-r) >= max(o.MinCount, 1):
 				m.rows[f] = nrows
+				flat = append(flat, nrows)
 				nrows++
 			}
-			flat = append(flat, m.rows[f])
 		}
 		spans[i][1] = int32(len(flat))
 	}
-	m.weights = make([]float32, int(nrows)*k)
-	w := m.weights
+	for f, r := range m.rows {
+		if r < 0 {
+			m.rows[f] = -1
+		}
+	}
+	m.stride = (k + 15) / 16 * 16 // rows of whole 64-byte lines
+	m.weights = make([]float32, int(nrows)*m.stride)
+	w, stride := m.weights, m.stride
 
 	order := make([]int, len(examples))
 	for i := range order {
@@ -204,9 +231,8 @@ func Train(classes []string, examples []Example, o Options) *Model {
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x5A1A4A))
 	total := float64(o.Epochs * len(examples))
-	logits := make([]float32, k)
-	grad := make([]float32, k)
-	active := make([]int, 0, k)
+	logits := make([]float32, stride)
+	grad := make([]float32, stride)
 	step := 0
 	for range o.Epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
@@ -214,38 +240,67 @@ func Train(classes []string, examples []Example, o Options) *Model {
 			rate := float32(o.Rate * (1 - float64(step)/total))
 			step++
 			rows := flat[spans[idx][0]:spans[idx][1]]
-			copy(logits, m.bias)
+			// the scale counts every feature of the example, as Probs
+			// will count a message's unknown features
+			scale := m.scale(len(examples[idx].Features))
+			clear(logits)
 			for _, r := range rows {
-				row := w[int(r)*k : int(r)*k+k]
-				for c, x := range row {
-					logits[c] += x
+				base := int(r) * stride
+				for j := 0; j < stride; j += 16 {
+					add16((*[16]float32)(logits[j:j+16]), (*[16]float32)(w[base+j:base+j+16]))
 				}
 			}
-			softmax32(logits)
-			active = active[:0]
-			for c, p := range logits {
+			for c := range k {
+				logits[c] = logits[c]*scale + m.bias[c]
+			}
+			softmax32(logits[:k])
+			any := false
+			for c, p := range logits[:k] {
 				g := p
 				if c == examples[idx].Class {
 					g -= 1
 				}
 				if g > 1e-4 || g < -1e-4 {
-					grad[c] = rate * g
-					active = append(active, c)
-					m.bias[c] -= grad[c]
+					m.bias[c] -= rate * g
+					grad[c] = -rate * g * scale
+					any = true
+				} else {
+					grad[c] = 0
 				}
 			}
-			if len(active) == 0 {
+			if !any {
 				continue
 			}
 			for _, r := range rows {
-				row := w[int(r)*k : int(r)*k+k]
-				for _, c := range active {
-					row[c] -= grad[c]
+				base := int(r) * stride
+				for j := 0; j < stride; j += 16 {
+					add16((*[16]float32)(w[base+j:base+j+16]), (*[16]float32)(grad[j:j+16]))
 				}
+			}
+		}
+		if o.Decay > 0 {
+			keep := float32(1 - o.Decay)
+			for i := range w {
+				w[i] *= keep
 			}
 		}
 	}
 	return m
+}
+
+// add16 adds b to a, sixteen lanes at a time.
+func add16(a, b *[16]float32) {
+	for i := range a {
+		a[i] += b[i]
+	}
+}
+
+// scale is the factor a message's summed feature weights are multiplied by.
+func (m *Model) scale(n int) float32 {
+	if !m.norm || n == 0 {
+		return 1
+	}
+	return float32(1 / math.Sqrt(float64(n)))
 }
 
 func softmax32(v []float32) {
@@ -266,18 +321,27 @@ func softmax32(v []float32) {
 // scores writes the raw class scores (logits) of the features into out.
 func (m *Model) scores(features []uint32, out []float64) {
 	k := len(m.Classes)
-	for c := range k {
-		out[c] = float64(m.bias[c])
+	var sum [64]float32
+	acc := sum[:m.stride]
+	if m.stride > len(sum) {
+		acc = make([]float32, m.stride)
 	}
 	for _, f := range features {
 		r := m.rows[f]
 		if r < 0 {
 			continue
 		}
-		row := m.weights[int(r)*k : int(r)*k+k]
-		for c, w := range row {
-			out[c] += float64(w)
+		base := int(r) * m.stride
+		for j := 0; j < m.stride; j += 16 {
+			add16((*[16]float32)(acc[j:j+16]), (*[16]float32)(m.weights[base+j:base+j+16]))
 		}
+	}
+	for c := range k {
+		out[c] = float64(acc[c])
+	}
+	scale := float64(m.scale(len(features)))
+	for c := range k {
+		out[c] = out[c]*scale + float64(m.bias[c])
 	}
 }
 
@@ -315,5 +379,52 @@ func (m *Model) Weight(feature uint32, class int) (float64, bool) {
 	if r < 0 {
 		return 0, false
 	}
-	return float64(m.weights[int(r)*len(m.Classes)+class]), true
+	return float64(m.weights[int(r)*m.stride+class]), true
 }
+
+// Named is a feature and what it is made of, for explanations.
+type Named struct {
+	ID   uint32
+	Text string // "kill", "kill myself", "<kil"
+}
+
+// Named returns the features of folded words with their texts, in the order
+// they occur (a feature may appear more than once).
+func (f Featurizer) Named(words []string) []Named {
+	var out []Named
+	for i, w := range words {
+		out = append(out, Named{bucket(hashString(kindWord, w)), w})
+		if i > 0 {
+			out = append(out, Named{bucket(hashString(hashString(kindPair, words[i-1]), w)), words[i-1] + " " + w})
+		}
+		padded := []rune("<" + w + ">")
+		if len(padded) > 64 {
+			padded = append(padded[:63], '>') // Features reads 62 letters of a longer word
+		}
+		for n := f.minN; n <= f.maxN && n < len(padded); n++ {
+			for s := 0; s+n <= len(padded); s++ {
+				gram := string(padded[s : s+n])
+				out = append(out, Named{gramID(gram), gram})
+			}
+		}
+	}
+	return out
+}
+
+// gramID is the feature id of an n-gram of "<word>" (markers included): the
+// hash Features computes, over the same bytes.
+func gramID(gram string) uint32 {
+	h := uint64(kindGram) ^ 14695981039346656037
+	for i := 0; i < len(gram); i++ {
+		h = (h ^ uint64(gram[i])) * 1099511628211
+	}
+	return bucket(h)
+}
+
+// NamedFeatures is Featurizer.Named with the model's featurizer.
+func (m *Model) NamedFeatures(words []string) []Named { return m.feat.Named(words) }
+
+// Token is the feature id of a named feature that is not text (for
+// example, "the message has a word of this lexicon"). Its name cannot
+// collide with a word's.
+func Token(name string) uint32 { return bucket(hashString(kindWord, "\x00"+name)) }

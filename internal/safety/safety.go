@@ -69,7 +69,7 @@ type Thresholds struct {
 }
 
 // DefaultThresholds are the policy's thresholds (docs/SAFETY.md).
-var DefaultThresholds = Thresholds{Urgent: 0.35, Deterrence: 0.4, Victim: 0.25, OwnThoughts: 0.5}
+var DefaultThresholds = Thresholds{Urgent: 0.2, Deterrence: 0.15, Victim: 0.3, OwnThoughts: 0.3}
 
 // Result is a verdict and what gave it.
 type Result struct {
@@ -109,7 +109,7 @@ func New(rules []content.Rule, examples []content.Example) (*Router, error) {
 	}
 	var s *Scorer
 	if len(examples) > 0 {
-		s = Train(examples)
+		s = Train(examples, rules)
 	}
 	return NewRouter(compiled, s, DefaultThresholds), nil
 }
@@ -140,7 +140,7 @@ func (r *Router) CheckWords(words []string, lang string) Result {
 	h := r.hits(words, lang)
 	var sc Scores
 	if r.scorer != nil && len(words) > 0 {
-		sc = r.scorer.Score(words)
+		sc = r.scorer.Score(words, lang)
 	}
 	return r.decide(h, sc, lang)
 }
@@ -187,44 +187,55 @@ func (r *Router) decide(h ruleHits, sc Scores, lang string) Result {
 	th := r.thresholds
 	res := Result{Scores: sc}
 	rule := func(i int) *content.Rule { return &r.rules.rules[i].rule }
-	switch {
-	case h.urgent >= 0:
+	if h.urgent >= 0 {
 		res.Verdict, res.Rule = Urgent, rule(h.urgent)
 		res.Category, res.Related = res.Rule.Category, res.Rule.Related
 		return res
-	case r.scorer != nil && sc.Urgent >= th.Urgent:
+	}
+	scored := r.scorer != nil
+	urgent := func() Result {
 		res.Verdict, res.Category = Urgent, sc.Best(content.ReplyUrgent)
 		res.Related = r.scorer.Related(res.Category)
 		return res
 	}
-	deter := h.deter >= 0 || r.scorer != nil && sc.Deterrence >= th.Deterrence
-	if deter {
-		res.Verdict = Deterrence
+	// the scorer's danger wins unless it reads an offender, or someone
+	// asking for help with their own thoughts, as more likely
+	if scored && sc.Urgent >= th.Urgent && sc.Urgent >= sc.Deterrence && sc.Urgent >= sc.OwnThoughts {
+		return urgent()
+	}
+	victim := scored && sc.Victim >= th.Victim
+	own := h.own >= 0 || scored && sc.OwnThoughts >= th.OwnThoughts && sc.OwnThoughts > sc.Victim
+	if h.deter >= 0 || scored && sc.Deterrence >= th.Deterrence && !(own && sc.OwnThoughts > sc.Deterrence) {
+		res.Verdict = Mixed
 		if h.deter >= 0 {
 			res.Rule = rule(h.deter)
 			res.Category = res.Rule.Category
 		} else {
 			res.Category = sc.Best(content.ReplyDeterrence)
 		}
-		// help-seeking phrases count in the message's language and in the
-		// language of the deterrence rule, never from other lexicons
-		ruleLang := res.Lang()
-		help := r.scorer != nil && sc.Victim >= th.Victim
+		// the plain deterrence reply only when a curated rule found it and
+		// nothing suggests a victim or a witness: a help-seeking phrase of
+		// the message's language or of the rule's, or the scorer
+		help := victim || scored && sc.Victim > sc.Deterrence
 		for _, l := range h.helpLangs {
-			help = help || l == lang || l == ruleLang
+			help = help || l == lang || l == res.Lang()
 		}
-		if help {
-			res.Verdict = Mixed
+		if h.deter >= 0 && !help {
+			res.Verdict = Deterrence
 		}
 		return res
 	}
-	victim := r.scorer != nil && sc.Victim >= th.Victim
 	switch {
-	case h.own >= 0 && !victim:
-		res.Verdict, res.Rule = OwnThoughts, rule(h.own)
-		res.Category = res.Rule.Category
-	case r.scorer != nil && sc.OwnThoughts >= th.OwnThoughts && sc.OwnThoughts > sc.Victim:
-		res.Verdict, res.Category = OwnThoughts, content.Categories[slices.IndexFunc(content.Categories, func(c content.Category) bool { return c.Reply == content.ReplyOwnThoughts })].Name
+	case own && !victim:
+		res.Verdict = OwnThoughts
+		if h.own >= 0 {
+			res.Rule = rule(h.own)
+			res.Category = res.Rule.Category
+		} else {
+			res.Category = sc.Best(content.ReplyOwnThoughts)
+		}
+	case scored && sc.Urgent >= th.Urgent:
+		return urgent() // doubt about danger is treated as danger
 	}
 	return res
 }

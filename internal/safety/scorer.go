@@ -14,6 +14,8 @@ import (
 // and safe for concurrent use.
 type Scorer struct {
 	model *learn.Model
+	feat  learn.Featurizer
+	lex   *lexicon // nil without rules
 	// reply of each class (content.Reply*), by class index
 	replies []string
 	// related is the entry most examples of a category name, by class index
@@ -21,39 +23,50 @@ type Scorer struct {
 	pool    sync.Pool // *[]uint32 feature scratch
 }
 
-// Window and stride, in words, of the passages a long message is also read
-// in: danger buried in the middle of a rambling message is scored on its
-// own, not diluted by everything around it.
-const (
-	window = 16
-	stride = 8
-)
-
 // Train fits a scorer to labelled examples. Examples of every category
 // should be present; a category with none is never predicted.
-func Train(examples []content.Example) *Scorer {
+func Train(examples []content.Example, rules []content.Rule) *Scorer {
+	return TrainWith(examples, rules, Options)
+}
+
+// Options are the learner's settings for the scorer: features scaled by
+// the message's length, five epochs, weights shrunk after each, features of
+// fewer than three examples dropped (docs/SAFETY.md says how they were
+// chosen).
+var Options = learn.Options{Norm: true, Rate: 3, Epochs: 5, Decay: 0.1, MinCount: 3}
+
+// TrainWith is Train with the learner's options.
+func TrainWith(examples []content.Example, rules []content.Rule, o learn.Options) *Scorer {
 	classes := make([]string, len(content.Categories))
 	replies := make([]string, len(content.Categories))
 	for i, c := range content.Categories {
 		classes[i], replies[i] = c.Name, c.Reply
 	}
-	feat := learn.NewFeaturizer(learn.Options{})
+	feat := learn.NewFeaturizer(o)
 	data := make([]learn.Example, 0, len(examples))
 	relatedCount := make([]map[string]int, len(classes))
 	for i := range relatedCount {
 		relatedCount[i] = map[string]int{}
 	}
-	for _, ex := range examples {
+	texts := make([][]string, len(examples))
+	for i, ex := range examples {
+		texts[i] = norm.Words(ex.Text)
+	}
+	var lex *lexicon
+	if len(rules) > 0 {
+		lex = newLexicon(rules, commonWords(texts))
+	}
+	for i, ex := range examples {
 		class := slices.Index(classes, ex.Category)
 		if class < 0 {
 			continue
 		}
-		data = append(data, learn.Example{Features: feat.Features(norm.Words(ex.Text), nil), Class: class})
+		data = append(data, learn.Example{Features: features(feat, lex, texts[i], ex.Lang, nil), Class: class})
 		if ex.Related != "" {
 			relatedCount[class][ex.Related]++
 		}
 	}
-	s := &Scorer{model: learn.Train(classes, data, learn.Options{}), replies: replies, related: make([]string, len(classes))}
+	s := &Scorer{model: learn.Train(classes, data, o), feat: feat, lex: lex, replies: replies, related: make([]string, len(classes))}
 	for i, counts := range relatedCount {
 		best := 0
 		for id, n := range counts { // the most named entry; ties by id
@@ -94,41 +107,32 @@ func (s Scores) Best(reply string) string {
 	return name
 }
 
-// Score scores folded words: the whole message, and for a long one each
-// passage of it, keeping for urgent and deterrence the passage that scores
-// highest.
-func (s *Scorer) Score(words []string) Scores {
+// Score scores folded words written in lang. (Reading a long message also
+// in passages of 8 or 16 words, so that danger buried in a rambling message
+// is not diluted, was tried: it raised false alarms more than recall.)
+func (s *Scorer) Score(words []string, lang string) Scores {
 	bp := s.pool.Get().(*[]uint32)
 	defer s.pool.Put(bp)
-	out := s.score(words, bp)
-	for start := 0; len(words) > window+stride/2 && start < len(words); start += stride {
-		w := s.score(words[start:min(start+window, len(words))], bp)
-		if w.Urgent > out.Urgent {
-			out.Urgent, out.Probs = w.Urgent, mergeProbs(out.Probs, w.Probs, content.ReplyUrgent)
-		}
-		if w.Deterrence > out.Deterrence {
-			out.Deterrence, out.Probs = w.Deterrence, mergeProbs(out.Probs, w.Probs, content.ReplyDeterrence)
-		}
-		if start+window >= len(words) {
-			break
-		}
-	}
-	return out
+	return s.score(words, lang, bp)
 }
 
-// mergeProbs takes from b the probabilities of the categories leading to
-// reply.
-func mergeProbs(a, b [numCategories]float64, reply string) [numCategories]float64 {
-	for i, c := range content.Categories {
-		if c.Reply == reply {
-			a[i] = b[i]
-		}
+// features are what the scorer reads of a message: its words and
+// character n-grams, the lexicon categories of its words, and its language
+// (so that each language's examples can set their own baseline).
+func features(feat learn.Featurizer, lex *lexicon, words []string, lang string, dst []uint32) []uint32 {
+	dst = feat.Features(words, dst)
+	if lex != nil {
+		dst = lex.features(words, dst)
 	}
-	return a
+	if lang != "" {
+		dst = append(dst, learn.Token("lang:"+lang))
+	}
+	slices.Sort(dst)
+	return slices.Compact(dst)
 }
 
-func (s *Scorer) score(words []string, bp *[]uint32) Scores {
-	*bp = s.model.Features(words, *bp)
+func (s *Scorer) score(words []string, lang string, bp *[]uint32) Scores {
+	*bp = features(s.feat, s.lex, words, lang, *bp)
 	var out Scores
 	s.model.Probs(*bp, out.Probs[:])
 	for i, p := range out.Probs {
@@ -157,4 +161,51 @@ func (s *Scorer) Related(category string) string {
 		return ""
 	}
 	return s.related[i]
+}
+
+// faqCategory is the category an FAQ entry's titles and phrasings teach the
+// scorer: every question the FAQ answers is a hard negative (the scorer
+// learns what questions about these topics look like), the prevention
+// entry's are own-thoughts, and the entries whose phrasings include people
+// in danger now teach nothing.
+func faqCategory(e *content.Entry) (category string, skip bool) {
+	switch e.ID {
+	case "prevention.own-thoughts":
+		return "own-thoughts", false
+	case "grooming.meeting", "help.talk-now", "help.danger-now", "livestream.paid-shows":
+		return "", true
+	}
+	switch e.Topic {
+	case "sextortion", "images", "livestream", "report", "blame", "help", "grooming":
+		return content.CategoryVictim, false
+	}
+	return content.CategoryOrdinary, false
+}
+
+// ExtraExamples are what the scorer learns from besides the labelled
+// examples: every language's off-topic messages (ordinary), and the FAQ's
+// titles and phrasings (see faqCategory). They are never scored in
+// evaluations. Without the phrasings, the scorer flags two to three times
+// more of the everyday questions of the dev sets as danger (docs/SAFETY.md).
+func ExtraExamples(c *content.Content) []content.Example {
+	var out []content.Example
+	for code, l := range c.Langs {
+		for _, text := range l.Offtopic {
+			out = append(out, content.Example{Category: content.CategoryOrdinary, Text: text, Lang: code, File: code + "/offtopic.txt"})
+		}
+		for _, id := range c.IDs {
+			e := l.Entries[id]
+			if e == nil {
+				continue
+			}
+			category, skip := faqCategory(c.Langs[content.SourceLanguage].Entries[id])
+			if skip {
+				continue
+			}
+			for _, text := range append([]string{e.Title}, e.Phrasings...) {
+				out = append(out, content.Example{Category: category, Related: id, Text: text, Lang: code, File: e.File})
+			}
+		}
+	}
+	return out
 }
