@@ -454,11 +454,12 @@ func (c *conv) stripGreeting(folded string) (string, bool) {
 	return strings.Join(words, " "), greeted
 }
 
-// firstWords settles the language from a greeting or a help word that the
-// given languages share ("hola", "msaada"), unless the user chose a
-// language or the current one has the word.
+// firstWords settles the language from a greeting or a help word ("hola",
+// "msaada") when nothing else did: no language chosen, and the platform
+// says English or nothing. A user whose phone is in Spanish and who types
+// "help me" mixes in English, as people do, and stays in Spanish.
 func (c *conv) firstWords(langs []string) {
-	if c.prefs.Lang != "" || slices.Contains(langs, c.lang) {
+	if c.prefs.Lang != "" || c.lang != content.SourceLanguage || slices.Contains(langs, c.lang) {
 		return
 	}
 	c.lang = langs[0]
