@@ -28,7 +28,8 @@ func runLocales(args []string, stdout io.Writer) error {
 	faqDir := fset.String("content", "faq", "the faq folder")
 	diff := fset.String("diff", "", "status: show how the English changed under each stale translation of this language")
 	check := fset.Bool("check", false, "extract, update: change nothing; fail (extract) or warn (update) if something would change")
-	if err := fset.Parse(args[1:]); err != nil {
+	positional, err := parseInterspersed(fset, args[1:])
+	if err != nil {
 		return usageError{err}
 	}
 	switch verb {
@@ -49,10 +50,10 @@ func runLocales(args []string, stdout io.Writer) error {
 		}
 		return printStatus(stdout, r)
 	case "new":
-		if fset.NArg() != 1 {
+		if len(positional) != 1 {
 			return usageError{errors.New("usage: salama locales new TAG (yo, pt-PT)")}
 		}
-		files, err := translation.Scaffold(fset.Arg(0), *locDir, *faqDir)
+		files, err := translation.Scaffold(positional[0], *locDir, *faqDir)
 		for _, f := range files {
 			fmt.Fprintln(stdout, "wrote", f)
 		}
@@ -98,6 +99,22 @@ func runLocales(args []string, stdout io.Writer) error {
 		return err
 	}
 	return usageError{fmt.Errorf("unknown locales command %q: %s", verb, localesUsage)}
+}
+
+// parseInterspersed parses flags that come before or after the
+// positional arguments ("new yo --content DIR"), and returns the latter.
+func parseInterspersed(fset *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fset.Parse(args); err != nil {
+			return nil, err
+		}
+		if fset.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fset.Arg(0))
+		args = fset.Args()[1:]
+	}
 }
 
 // checkFiles runs the one validator on the folders, or, run from anywhere

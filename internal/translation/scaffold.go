@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 	"golang.org/x/text/unicode/bidi"
@@ -107,6 +108,9 @@ func Scaffold(tag, localesDir, faqDir string) ([]string, error) {
 		}
 		return nil, fmt.Errorf("%q is not a BCP 47 language tag such as yo, fil or pt-PT%s", tag, canon)
 	}
+	if err := pluralizable(t); err != nil {
+		return nil, err
+	}
 	var written []string
 	write := func(name string, data []byte) error {
 		if _, err := os.Stat(name); err == nil {
@@ -194,6 +198,16 @@ func Scaffold(tag, localesDir, faqDir string) ([]string, error) {
 		return written, err
 	}
 	return written, nil
+}
+
+// pluralizable reports whether go-i18n knows the language's plural rules
+// (CLDR's): without them it cannot load the language's files.
+func pluralizable(t language.Tag) error {
+	b := goi18n.NewBundle(language.English)
+	if err := b.AddMessages(t, &goi18n.Message{ID: "probe", Other: "x"}); err != nil {
+		return fmt.Errorf("go-i18n has no plural rules for %s (%v): choose the language's ISO 639 code as CLDR knows it", t, err)
+	}
+	return nil
 }
 
 func slicesConcat(a, b []i18n.Message) []i18n.Message {
