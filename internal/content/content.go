@@ -97,6 +97,7 @@ type Lang struct {
 	Script    string   // the Unicode script name: Latin, Arabic, Ethiopic…
 	FoldMarks bool     // combining marks of the script are removed when folding
 	Aliases   []string // other tags that mean this language: tl for fil
+	Stemmer   string   // the matcher's stemmer for the language, if it has one
 	// Letters maps a letter to what it is read as when folding
 	// ([folding] section).
 	Letters   map[rune]string

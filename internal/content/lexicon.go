@@ -103,8 +103,10 @@ func parseLanguage(l *Lang, file string, data []byte) []error {
 						l.Aliases = append(l.Aliases, a)
 					}
 				}
+			case "stemmer":
+				l.Stemmer = value
 			default:
-				fail(sl, "%q is not a language fact (direction, script, marks, aliases)", key)
+				fail(sl, "%q is not a language fact (direction, script, marks, aliases, stemmer)", key)
 			}
 		case "greetings":
 			l.Greetings = append(l.Greetings, sl.text)

@@ -61,8 +61,19 @@ type scriptLangs struct {
 	langs []string
 }
 
-// stemmers holds the stemmer of each language that has one.
-var stemmers = map[string]func(string) string{"en": match.StemEnglish}
+// stemmers are the stemmers a language's facts can name (`stemmer =
+// english` in its language.txt).
+var stemmers = map[string]func(string) string{"english": match.StemEnglish}
+
+// Stemmers lists the stemmer names a language's facts may give.
+func Stemmers() []string {
+	out := make([]string, 0, len(stemmers))
+	for name := range stemmers {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // Load reads and checks the content (faq/) and locales (locales/) folders and
 // builds the indexes. Every problem found is returned, joined.
@@ -124,7 +135,7 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 				}
 			}
 			see := func(w string) { b.vocab[w] = true } // the words this language's people type
-			b.index = match.New(match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[code], Seen: see}, docs)
+			b.index = match.New(match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[l.Stemmer], Seen: see}, docs)
 		}()
 	}
 	wg.Wait()

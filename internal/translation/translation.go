@@ -43,6 +43,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/salama-safety/salama/internal/content"
+	"github.com/salama-safety/salama/internal/engine"
 	sli18n "github.com/salama-safety/salama/internal/i18n"
 	"github.com/salama-safety/salama/internal/safety"
 )
@@ -447,6 +448,8 @@ func (ck *checker) faqFolder(tag string, c *content.Content, faq map[string]unit
 		return
 	case l.Script == "":
 		ck.add(Finding{File: langFile, Line: 1, Msg: "[language] has no script: messages in this language's own letters are not recognised by their script"})
+	case l.Stemmer != "" && !slices.Contains(engine.Stemmers(), l.Stemmer):
+		ck.add(Finding{File: langFile, Line: 1, Msg: fmt.Sprintf("stemmer %q is not one the matcher has (%s)", l.Stemmer, strings.Join(engine.Stemmers(), ", ")), Error: true})
 	}
 	if len(l.Rules) == 0 {
 		ck.add(Finding{File: path.Join(dir, "safety.txt"), Line: 1, Msg: "no safety rules yet: danger written in this language is caught only by the other languages' words and the learned scorer"})
