@@ -48,7 +48,7 @@ func runEvalSafety(args []string, stdout io.Writer) error {
 	if *part != evaluate.All && *part != evaluate.Dev && *part != evaluate.Sealed {
 		return usageError{fmt.Errorf("--part %q: want all, dev or sealed", *part)}
 	}
-	rep, err := evaluate.Safety(k.Content, *layer, *folds, *part)
+	rep, err := evaluate.Safety(k.Content, *layer, *folds, *part, k.KnownQuestion)
 	if err != nil {
 		return err
 	}

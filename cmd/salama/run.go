@@ -126,11 +126,26 @@ func (c *contentFlags) load() (*engine.Knowledge, error) {
 	if c.locales != "" {
 		locFS = os.DirFS(c.locales)
 	}
-	k, err := engine.Load(faqFS, locFS)
+	k, err := engine.LoadWith(faqFS, locFS, engine.LoadOptions{ScorerCache: cacheDir()})
 	// loading makes about 55 MB of short-lived garbage; hand it back to the
 	// system at once rather than carry it as resident memory
 	debug.FreeOSMemory()
 	return k, err
+}
+
+// cacheDir is where derived files that save start-up time are kept (the
+// trained safety scorer): $SALAMA_CACHE, else systemd's $CACHE_DIRECTORY,
+// else the OS's cache folder; "" (none) when none can be found.
+func cacheDir() string {
+	for _, v := range []string{"SALAMA_CACHE", "CACHE_DIRECTORY"} {
+		if d := os.Getenv(v); d != "" {
+			return d
+		}
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "salama")
+	}
+	return ""
 }
 
 // dataDir is --data, else $SALAMA_DATA, else the OS's state directory.

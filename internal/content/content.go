@@ -379,6 +379,9 @@ func loadLang(fsys fs.FS, code string, source bool) (*Lang, []error) {
 		case name == examplesFile:
 			examples, eerrs := parseExamples(file, data)
 			errs = append(errs, eerrs...)
+			for i := range examples {
+				examples[i].Lang = code
+			}
 			l.Examples = examples
 		case !source && name == phrasingsFile:
 			errs = append(errs, parsePhrasings(l, file, data)...)

@@ -41,6 +41,7 @@ const (
 	floorScore   = 0.30 // below this, nothing fits
 	closeRatio   = 0.85 // a runner-up this close makes the question ambiguous
 	sureScore    = 0.62 // above this, answer even with a close runner-up
+	knownScore   = 0.50 // above this, a message is one of the FAQ's questions for the safety router
 	maxCandidate = 3
 )
 
@@ -121,6 +122,10 @@ type conv struct {
 	// asked to be forgotten, so nothing may be saved.
 	dirty     bool
 	forgotten bool
+	// the last ranking of entries (see matches)
+	ranked      []match.Result
+	rankedLang  string
+	rankedWords []string
 }
 
 func (c *conv) t(id string, kv ...any) string {
@@ -338,7 +343,7 @@ func (c *conv) text(text string) chat.Reply {
 	if rest == "" {
 		return c.greeting()
 	}
-	results := c.k.Index[c.lang].MatchWords(strings.Fields(rest), maxCandidate+1)
+	results := c.matches(strings.Fields(rest))
 	r := c.decide(results)
 	if r.Kind == chat.KindFallback && c.lang != content.SourceLanguage {
 		// a language still being translated has few phrasings of its own,
@@ -368,7 +373,42 @@ func (e *Engine) Explain(ctx context.Context, m chat.Message) (lang string, ex s
 	if d := c.k.detect(m.Text, words, c.lang); d != "" {
 		c.lang = d
 	}
-	return c.lang, c.k.Safety.Explain(words, c.lang)
+	return c.lang, c.k.Safety.Explain(c.safetyMessage(words))
+}
+
+// safetyMessage is what the safety router reads of a message: its words,
+// its language, and whether the matcher is sure it is one of the FAQ's
+// everyday questions.
+func (c *conv) safetyMessage(words []string) safety.Message {
+	m := safety.Message{Words: words, Lang: c.lang}
+	m.Known = known(c.matches(words))
+	return m
+}
+
+// KnownQuestion reports whether the matcher is sure folded words written in
+// lang are one of the FAQ's everyday questions (safety.Message.Known), as
+// the engine decides it; for evaluations.
+func (k *Knowledge) KnownQuestion(words []string, lang string) bool {
+	ix := k.Index[lang]
+	if ix == nil {
+		ix = k.Index[content.SourceLanguage]
+	}
+	return known(ix.MatchWords(words, maxCandidate+1))
+}
+
+func known(ranked []match.Result) bool {
+	return len(ranked) > 0 && ranked[0].Score >= knownScore && !safety.DangerEntry(ranked[0].ID)
+}
+
+// matches ranks the entries for words in the conversation's language; the
+// ranking is kept, since the safety check and the answer usually read the
+// same words.
+func (c *conv) matches(words []string) []match.Result {
+	if c.ranked != nil && c.rankedLang == c.lang && slices.Equal(c.rankedWords, words) {
+		return c.ranked
+	}
+	c.ranked, c.rankedLang, c.rankedWords = c.k.Index[c.lang].MatchWords(words, maxCandidate+1), c.lang, words
+	return c.ranked
 }
 
 // safetyReply runs the safety check (package safety) on a message's folded
@@ -379,7 +419,7 @@ func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
 	if detected != "" {
 		c.lang = detected // answer in the language the message is written in
 	}
-	v := c.k.Safety.CheckWords(words, c.lang)
+	v := c.k.Safety.CheckMessage(c.safetyMessage(words))
 	if l := v.Lang(); v.Verdict == safety.Urgent && detected == "" && l != "" && l != content.SourceLanguage {
 		c.lang = l // too short to tell the language, but its words did
 	}
@@ -390,7 +430,7 @@ func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
 		if v.Rule == nil {
 			// the scorer's doubt: offer the answer to what was asked, if
 			// the FAQ has one, so that a false alarm costs one tap
-			if rs := c.k.Index[c.lang].MatchWords(words, 1); len(rs) > 0 && rs[0].Score >= answerScore {
+			if rs := c.matches(words); len(rs) > 0 && rs[0].Score >= answerScore {
 				related = rs[0].ID
 			}
 		}

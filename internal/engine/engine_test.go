@@ -247,7 +247,7 @@ func TestHelplinesForEveryCountry(t *testing.T) {
 func TestGapLogIsOptInScrubbedAndUnlinked(t *testing.T) {
 	store := memstore.New()
 	eng := engine.New(knowledge, store, engine.Options{Gaps: store, GapDays: 30})
-	respond(t, eng, chat.Message{Text: "how do i make pizza, call me on 0712 345 678"})
+	respond(t, eng, chat.Message{Text: "which football team is the best, call me on 0712 345 678"})
 	respond(t, eng, chat.Message{Text: "i want to die"})
 	respond(t, eng, chat.Message{Text: "what is sextortion"})
 	gaps, _ := store.Gaps(context.Background(), "")

@@ -75,9 +75,21 @@ func Stemmers() []string {
 	return out
 }
 
+// LoadOptions configure Load. The zero value is usable.
+type LoadOptions struct {
+	// ScorerCache is a folder where the trained safety scorer is kept
+	// between starts (safety.TrainCached); "" trains it at every start.
+	ScorerCache string
+}
+
 // Load reads and checks the content (faq/) and locales (locales/) folders and
 // builds the indexes. Every problem found is returned, joined.
 func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
+	return LoadWith(faqFS, localesFS, LoadOptions{})
+}
+
+// LoadWith is Load with options.
+func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 	c, err := content.Load(faqFS, localesFS)
 	if err != nil {
 		return nil, err
@@ -108,7 +120,7 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 	var wg sync.WaitGroup
 	var scorer *safety.Scorer
 	wg.Go(func() {
-		scorer = safety.Train(append(allExamples(c, k.langs), safety.ExtraExamples(c)...), allRules(c, k.langs))
+		scorer = safety.TrainCached(opts.ScorerCache, append(allExamples(c, k.langs), safety.ExtraExamples(c)...), allRules(c, k.langs))
 	}) // the longest job: start it first
 	out := make([]built, len(k.langs))
 	for i, code := range k.langs {

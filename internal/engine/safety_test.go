@@ -1,76 +1,75 @@
 package engine_test
 
 import (
-	"fmt"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/salama-safety/salama/internal/chat"
+	"github.com/salama-safety/salama/internal/content"
 )
 
-// The floors of the safety issue: urgent recall 100%, deterrence recall at
-// least 95%, no hard negative treated as deterrence, urgent false alarms on
-// ordinary questions at most 5%.
-func TestSafetySet(t *testing.T) {
-	files, _ := filepath.Glob("../../testdata/safety/*.tsv")
-	if len(files) == 0 {
-		t.Fatal("no safety set")
-	}
-	for _, file := range files {
-		lang := strings.TrimSuffix(filepath.Base(file), ".tsv")
-		t.Run(lang, func(t *testing.T) {
-			eng, _ := MustEngine(t)
-			n := map[string]int{}
-			hit := map[string]int{}
-			for _, c := range readTSV(t, file, 3) {
-				r := ask(t, eng, lang, c.text)
-				n[c.label]++
-				where := fmt.Sprintf("%s:%d: %q", file, c.line, c.text)
-				switch c.label {
-				case "urgent":
-					if r.Kind == chat.KindUrgent {
-						hit[c.label]++
-						if strings.Contains(r.Text, "?") {
-							t.Errorf("%s: an urgent reply must not ask a question: %q", where, r.Text)
-						}
-					} else {
-						t.Errorf("%s = %s, want urgent", where, r.Kind)
+// What every safety reply must be, whatever decided it: an urgent reply
+// never asks what happened and names its category; the deterrence and mixed
+// replies carry no FAQ entry. (How often the router decides right is
+// measured on held-out examples in internal/evaluate, not here.)
+func TestSafetyReplies(t *testing.T) {
+	eng, _ := MustEngine(t)
+	for code, l := range knowledge.Content.Langs {
+		for _, ex := range l.Examples {
+			r := ask(t, eng, code, ex.Text)
+			where := ex.File + ":" + strconv.Itoa(ex.Line)
+			switch r.Kind {
+			case chat.KindUrgent:
+				if strings.Contains(r.Text, "?") || strings.Contains(r.Text, "؟") {
+					t.Errorf("%s: an urgent reply must not ask a question: %q", where, r.Text)
+				}
+				if reply, _ := content.CategoryReply(r.Category); reply != content.ReplyUrgent {
+					t.Errorf("%s: urgent reply with category %q", where, r.Category)
+				}
+			case chat.KindDeterrence:
+				for _, c := range r.Choices {
+					if strings.HasPrefix(c.Payload, "faq:") || strings.HasPrefix(c.Payload, "more:") {
+						t.Errorf("%s: a deterrence reply offers FAQ content: %+v", where, c)
 					}
-				case "deterrence":
-					if r.Kind == chat.KindDeterrence {
-						hit[c.label]++
-					} else {
-						t.Logf("%s = %s %s, want deterrence", where, r.Kind, r.FAQID)
-					}
-				case "negative", "ordinary":
-					switch r.Kind {
-					case chat.KindDeterrence:
-						t.Errorf("%s: help-seeking message treated as deterrence", where)
-					case chat.KindUrgent:
-						hit[c.label+"-urgent"]++
-						t.Logf("%s: false urgent alarm", where)
-					}
-				default:
-					t.Fatalf("%s: unknown label %q", where, c.label)
+				}
+				if r.FAQID != "" || r.Category == "" {
+					t.Errorf("%s: deterrence reply with entry %q and category %q", where, r.FAQID, r.Category)
 				}
 			}
-			rate := func(a, b int) float64 { return float64(a) / float64(max(b, 1)) }
-			t.Logf("%s: urgent %d/%d, deterrence %d/%d, false urgent on ordinary %d/%d, on hard negatives %d/%d",
-				lang, hit["urgent"], n["urgent"], hit["deterrence"], n["deterrence"], hit["ordinary-urgent"], n["ordinary"], hit["negative-urgent"], n["negative"])
-			least := 10 // per translated language; English carries the full set
-			if lang == "en" {
-				least = 25
-			}
-			if n["urgent"] < least || n["deterrence"] < least {
-				t.Errorf("the set needs at least %d urgent and %d deterrence examples", least, least)
-			}
-			if r := rate(hit["deterrence"], n["deterrence"]); r < 0.95 {
-				t.Errorf("deterrence recall %.3f, want at least 0.95", r)
-			}
-			if r := rate(hit["ordinary-urgent"], n["ordinary"]); r > 0.05 {
-				t.Errorf("urgent false alarms on ordinary questions %.3f, want at most 0.05", r)
-			}
-		})
+		}
+	}
+}
+
+// A caption is read like a message before the media reply: a photo
+// captioned with a threat to end one's life is urgent.
+func TestCaptionsAreChecked(t *testing.T) {
+	eng, _ := MustEngine(t)
+	for _, tc := range []struct {
+		caption string
+		want    chat.Kind
+	}{
+		{"if he posts this i will kill myself", chat.KindUrgent},
+		{"where can i get more cp like this", chat.KindDeterrence},
+		{"look at my cat", chat.KindMedia},
+		{"", chat.KindMedia},
+	} {
+		r := respond(t, eng, chat.Message{Media: chat.MediaPhoto, Text: tc.caption})
+		if r.Kind != tc.want {
+			t.Errorf("photo captioned %q = %s, want %s", tc.caption, r.Kind, tc.want)
+		}
+	}
+}
+
+// A victim who uses an offender's words gets the mixed reply, which speaks
+// to both and gives no FAQ content, never the plain deterrence reply.
+func TestMixedReply(t *testing.T) {
+	eng, _ := MustEngine(t)
+	r := respond(t, eng, chat.Message{Text: "someone sent me cp links on whatsapp, how do i report it"})
+	if r.Kind != chat.KindDeterrence || r.Category == "" {
+		t.Fatalf("= %s %q, want the mixed deterrence reply", r.Kind, r.Category)
+	}
+	if !strings.Contains(r.Text, knowledge.Texts.T("en", "deterrence_mixed", nil)) {
+		t.Errorf("= %q, want the words for both readers", r.Text)
 	}
 }

@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"maps"
 	"slices"
 	"sync"
 
@@ -124,13 +125,16 @@ func IsSealed(ex content.Example) bool { return hash(ex.Lang+"\x00"+ex.Text)%5 =
 // The rules are the same in every fold: they are not learned from the
 // examples. With RulesOnly there is no training and k is ignored.
 //
-// The FAQ's phrasings (safety.FAQExamples) are added to every training set
+// The extra examples (safety.ExtraExamples) are added to every training set
 // and never scored. part chooses the examples scored (All, Dev or Sealed).
-func Safety(c *content.Content, layer string, k int, part string) (*SafetyReport, error) {
+// known, when set, tells whether the FAQ matcher is sure a message is one of
+// its questions (safety.Message.Known), as the engine does.
+func Safety(c *content.Content, layer string, k int, part string, known func(words []string, lang string) bool) (*SafetyReport, error) {
 	var langs []string
 	var rules []content.Rule
 	var examples, sealed []content.Example
-	for code, l := range c.Langs {
+	for _, code := range slices.Sorted(maps.Keys(c.Langs)) { // in a fixed order: training depends on it
+		l := c.Langs[code]
 		langs = append(langs, code)
 		rules = append(rules, l.Rules...)
 		for _, ex := range l.Examples {
@@ -142,7 +146,6 @@ func Safety(c *content.Content, layer string, k int, part string) (*SafetyReport
 		}
 	}
 	extra := safety.ExtraExamples(c)
-	slices.Sort(langs)
 	compiled, err := safety.CompileRules(rules)
 	if err != nil {
 		return nil, err
@@ -160,12 +163,19 @@ func Safety(c *content.Content, layer string, k int, part string) (*SafetyReport
 		examples = append(examples, sealed...)
 	}
 	lang := func(i int) string { return examples[i].Lang }
+	message := func(i int) safety.Message {
+		m := safety.Message{Words: norm.Words(examples[i].Text), Lang: lang(i)}
+		if known != nil {
+			m.Known = known(m.Words, m.Lang)
+		}
+		return m
+	}
 	verdicts := make([]safety.Verdict, len(examples))
 	if layer == RulesOnly {
 		k = 1
 		router := safety.NewRouter(compiled, nil, safety.DefaultThresholds)
-		for i, ex := range examples {
-			verdicts[i] = router.CheckWords(norm.Words(ex.Text), lang(i)).Verdict
+		for i := range examples {
+			verdicts[i] = router.CheckMessage(message(i)).Verdict
 		}
 	} else {
 		var wg sync.WaitGroup
@@ -178,9 +188,9 @@ func Safety(c *content.Content, layer string, k int, part string) (*SafetyReport
 					}
 				}
 				router := safety.NewRouter(compiled, safety.Train(train, rules), safety.DefaultThresholds)
-				for i, ex := range examples {
+				for i := range examples {
 					if folds[i] == f {
-						verdicts[i] = router.CheckWords(norm.Words(ex.Text), lang(i)).Verdict
+						verdicts[i] = router.CheckMessage(message(i)).Verdict
 					}
 				}
 			})

@@ -428,3 +428,6 @@ func (m *Model) NamedFeatures(words []string) []Named { return m.feat.Named(word
 // example, "the message has a word of this lexicon"). Its name cannot
 // collide with a word's.
 func Token(name string) uint32 { return bucket(hashString(kindWord, "\x00"+name)) }
+
+// Featurizer returns the featurizer the model reads messages with.
+func (m *Model) Featurizer() Featurizer { return m.feat }

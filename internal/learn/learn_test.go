@@ -51,3 +51,34 @@ func TestTrain(t *testing.T) {
 		}
 	}
 }
+
+// A decoded model scores exactly as the one encoded.
+func TestEncodeRoundTrip(t *testing.T) {
+	f := NewFeaturizer(Options{})
+	var ex []Example
+	for i, s := range []string{"i want to die", "what is grooming", "how do i block", "kill myself tonight"} {
+		ex = append(ex, Example{Features: f.Features(norm.Words(s), nil), Class: i % 2})
+	}
+	m := Train([]string{"a", "b"}, ex, Options{Norm: true})
+	data, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := UnmarshalModel(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, q := make([]float64, 2), make([]float64, 2)
+	for _, s := range []string{"i want to kill myself", "grooming what", "nothing known"} {
+		m.Probs(m.Features(norm.Words(s), nil), p)
+		d.Probs(d.Features(norm.Words(s), nil), q)
+		if !slices.Equal(p, q) {
+			t.Errorf("%q: decoded model gives %v, want %v", s, q, p)
+		}
+	}
+	for _, bad := range [][]byte{nil, []byte("SALAMA-LEARN\x00\x01"), data[:len(data)/2]} {
+		if _, err := UnmarshalModel(bad); err == nil {
+			t.Errorf("UnmarshalModel(%d bytes) accepted a broken model", len(bad))
+		}
+	}
+}

@@ -35,9 +35,10 @@ type FeatureWeight struct {
 	Weight  float64
 }
 
-// Explain is CheckWords with its reasons.
-func (r *Router) Explain(words []string, lang string) Explanation {
-	ex := Explanation{Result: r.CheckWords(words, lang)}
+// Explain is CheckMessage with its reasons.
+func (r *Router) Explain(m Message) Explanation {
+	words := m.Words
+	ex := Explanation{Result: r.CheckMessage(m)}
 	seen := map[int]bool{}
 	r.rules.each(words, func(i int) {
 		if !seen[i] {
@@ -57,21 +58,21 @@ func (r *Router) Explain(words []string, lang string) Explanation {
 	}
 	slices.SortStableFunc(ex.Categories, func(a, b CategoryProb) int { return cmp.Compare(b.Prob, a.Prob) })
 	top := slices.IndexFunc(content.Categories, func(c content.Category) bool { return c.Name == ex.Categories[0].Category })
-	m := r.scorer.model
+	model := r.scorer.model
 	seenFeature := map[uint32]bool{}
-	for _, f := range m.NamedFeatures(words) {
+	for _, f := range model.NamedFeatures(words) {
 		if seenFeature[f.ID] {
 			continue
 		}
 		seenFeature[f.ID] = true
-		w, ok := m.Weight(f.ID, top)
+		w, ok := model.Weight(f.ID, top)
 		if !ok {
 			continue
 		}
 		others := 0.0
 		for c := range content.Categories {
 			if c != top {
-				o, _ := m.Weight(f.ID, c)
+				o, _ := model.Weight(f.ID, c)
 				others += o
 			}
 		}

@@ -6,24 +6,31 @@
 //
 // The rules are the lexicons in faq/<lang>/safety.txt (format in
 // faq/README.md), compiled here into word patterns over folded text: precise
-// and explainable, each naming its taxonomy category. The scorer is a linear
-// model over word and character n-grams (package learn), trained when the
-// content loads from the labelled examples in
-// faq/<lang>/safety-examples.txt: it carries what the rules cannot list, the
-// many ways people word the same danger in twelve languages. The policy
-// (docs/SAFETY.md) combines them so that it fails safe:
+// and explainable, each naming its taxonomy category (CATALOGUE.md). The
+// scorer is a linear model over words, word pairs and character n-grams
+// (package learn), trained when the content loads from the labelled examples
+// in faq/<lang>/safety-examples.txt: it carries what the rules cannot list,
+// the many ways people word the same danger in twelve languages. It also
+// reads the rules' words as features, so the curated vocabulary reaches
+// wordings no example used.
 //
-//  1. urgent when an urgent rule matches or the scorer gives danger a
-//     probability of at least [Thresholds].Urgent: doubt about danger is
-//     treated as danger;
-//  2. a deterrence signal (a deterrence rule, or the scorer) together with a
-//     help-seeking signal (a help-seeking phrase of the message's language,
-//     or the scorer's victim-or-witness class) gives [Mixed]: no FAQ content,
-//     words for both readers, never a rebuke;
-//  3. deterrence alone gives [Deterrence];
-//  4. the prevention answer ([OwnThoughts]) only when an own-thoughts rule
-//     matches or the scorer is sure the writer speaks of their own interest,
-//     and nothing suggests a victim.
+// # Policy
+//
+// The policy (decide; docs/SAFETY.md) fails safe:
+//
+//  1. urgent when an urgent rule matches, or when the scorer's probability
+//     of danger reaches [Thresholds].Urgent and it does not read an offender
+//     or someone's own thoughts as likelier: doubt about danger is danger;
+//  2. a deterrence signal (a deterrence rule, or the scorer) gives no FAQ
+//     content. The plain deterrence reply needs a rule, the scorer's
+//     agreement and no sign of a victim or witness (a help-seeking phrase of
+//     the message's language, or the scorer); otherwise [Mixed], which speaks
+//     to both readers and never rebukes;
+//  3. the prevention answer ([OwnThoughts]) only when the writer speaks of
+//     their own interest (a rule the scorer does not contradict, or the
+//     scorer alone) and nothing suggests a victim;
+//  4. a message the FAQ matcher is sure is one of its everyday questions
+//     ([Message].Known) needs a higher probability from the scorer.
 package safety
 
 import (
@@ -66,10 +73,17 @@ type Thresholds struct {
 	// OwnThoughts: an own-thoughts probability at least this (and above the
 	// victim-or-witness one) gives the prevention answer.
 	OwnThoughts float64
+	// Strict: the plain deterrence reply (rather than the mixed one) needs
+	// a rule and a deterrence probability at least this.
+	Strict float64
+	// Known replaces Urgent and Deterrence for a message the FAQ matcher
+	// is sure is one of its everyday questions (see Check): a second,
+	// independent reading that it is not danger.
+	Known float64
 }
 
 // DefaultThresholds are the policy's thresholds (docs/SAFETY.md).
-var DefaultThresholds = Thresholds{Urgent: 0.2, Deterrence: 0.15, Victim: 0.3, OwnThoughts: 0.3}
+var DefaultThresholds = Thresholds{Urgent: 0.2, Deterrence: 0.15, Victim: 0.3, OwnThoughts: 0.3, Strict: 0.5, Known: 0.5}
 
 // Result is a verdict and what gave it.
 type Result struct {
@@ -128,6 +142,27 @@ func (r *Router) Check(text, lang string) Result {
 	return r.CheckWords(norm.Words(text), lang)
 }
 
+// Message is what the router reads of a message.
+type Message struct {
+	Words []string // folded (norm.Words)
+	Lang  string   // the language it is written in, "" when unknown
+	// Known is set when the FAQ matcher is sure the message is one of its
+	// questions, and not one about danger now (DangerEntry): the scorer
+	// then needs Thresholds.Known to call it urgent or abuse-seeking.
+	// Rules are not affected.
+	Known bool
+}
+
+// DangerEntry reports the entries whose questions are themselves about
+// danger now: matching one of them is no evidence against danger.
+func DangerEntry(id string) bool {
+	switch id {
+	case "grooming.meeting", "help.talk-now", "help.danger-now", "livestream.paid-shows":
+		return true
+	}
+	return false
+}
+
 // ruleHits are the rules that matched a message, the best of each reply.
 type ruleHits struct {
 	urgent, own, deter int // rule index, -1 for none
@@ -137,12 +172,21 @@ type ruleHits struct {
 
 // CheckWords is Check for text already folded into words (norm.Words).
 func (r *Router) CheckWords(words []string, lang string) Result {
-	h := r.hits(words, lang)
+	return r.CheckMessage(Message{Words: words, Lang: lang})
+}
+
+// CheckMessage classifies a message with what else is known of it.
+func (r *Router) CheckMessage(m Message) Result {
+	h := r.hits(m.Words, m.Lang)
 	var sc Scores
-	if r.scorer != nil && len(words) > 0 {
-		sc = r.scorer.Score(words, lang)
+	if r.scorer != nil && len(m.Words) > 0 {
+		sc = r.scorer.Score(m.Words, m.Lang)
 	}
-	return r.decide(h, sc, lang)
+	th := r.thresholds
+	if m.Known {
+		th.Urgent, th.Deterrence = max(th.Urgent, th.Known), max(th.Deterrence, th.Known)
+	}
+	return r.decide(h, sc, m.Lang, th)
 }
 
 func (r *Router) hits(words []string, lang string) ruleHits {
@@ -183,8 +227,7 @@ func (r *Router) hits(words []string, lang string) ruleHits {
 }
 
 // decide is the policy (package comment, docs/SAFETY.md).
-func (r *Router) decide(h ruleHits, sc Scores, lang string) Result {
-	th := r.thresholds
+func (r *Router) decide(h ruleHits, sc Scores, lang string, th Thresholds) Result {
 	res := Result{Scores: sc}
 	rule := func(i int) *content.Rule { return &r.rules.rules[i].rule }
 	if h.urgent >= 0 {
@@ -204,7 +247,10 @@ func (r *Router) decide(h ruleHits, sc Scores, lang string) Result {
 		return urgent()
 	}
 	victim := scored && sc.Victim >= th.Victim
-	own := h.own >= 0 || scored && sc.OwnThoughts >= th.OwnThoughts && sc.OwnThoughts > sc.Victim
+	// the prevention answer needs the writer's own interest: a rule, unless
+	// the scorer reads a victim as likelier, or the scorer alone
+	own := h.own >= 0 && (!scored || sc.OwnThoughts >= sc.Victim && sc.OwnThoughts >= th.OwnThoughts) ||
+		scored && sc.OwnThoughts >= th.OwnThoughts && sc.OwnThoughts > sc.Victim
 	if h.deter >= 0 || scored && sc.Deterrence >= th.Deterrence && !(own && sc.OwnThoughts > sc.Deterrence) {
 		res.Verdict = Mixed
 		if h.deter >= 0 {
@@ -213,10 +259,11 @@ func (r *Router) decide(h ruleHits, sc Scores, lang string) Result {
 		} else {
 			res.Category = sc.Best(content.ReplyDeterrence)
 		}
-		// the plain deterrence reply only when a curated rule found it and
-		// nothing suggests a victim or a witness: a help-seeking phrase of
-		// the message's language or of the rule's, or the scorer
-		help := victim || scored && sc.Victim > sc.Deterrence
+		// the plain deterrence reply only when a curated rule found it, the
+		// scorer agrees, and nothing suggests a victim or a witness: a
+		// help-seeking phrase of the message's language or of the rule's,
+		// or the scorer
+		help := victim || scored && (sc.Victim > sc.Deterrence || sc.Deterrence < max(th.Deterrence, th.Strict))
 		for _, l := range h.helpLangs {
 			help = help || l == lang || l == res.Lang()
 		}

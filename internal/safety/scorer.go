@@ -1,6 +1,7 @@
 package safety
 
 import (
+	"maps"
 	"slices"
 	"sync"
 
@@ -38,9 +39,8 @@ var Options = learn.Options{Norm: true, Rate: 3, Epochs: 5, Decay: 0.1, MinCount
 // TrainWith is Train with the learner's options.
 func TrainWith(examples []content.Example, rules []content.Rule, o learn.Options) *Scorer {
 	classes := make([]string, len(content.Categories))
-	replies := make([]string, len(content.Categories))
 	for i, c := range content.Categories {
-		classes[i], replies[i] = c.Name, c.Reply
+		classes[i] = c.Name
 	}
 	feat := learn.NewFeaturizer(o)
 	data := make([]learn.Example, 0, len(examples))
@@ -66,14 +66,24 @@ func TrainWith(examples []content.Example, rules []content.Rule, o learn.Options
 			relatedCount[class][ex.Related]++
 		}
 	}
-	s := &Scorer{model: learn.Train(classes, data, o), feat: feat, lex: lex, replies: replies, related: make([]string, len(classes))}
+	related := make([]string, len(classes))
 	for i, counts := range relatedCount {
 		best := 0
 		for id, n := range counts { // the most named entry; ties by id
-			if n > best || n == best && id < s.related[i] {
-				s.related[i], best = id, n
+			if n > best || n == best && id < related[i] {
+				related[i], best = id, n
 			}
 		}
+	}
+	s := newScorer(learn.Train(classes, data, o), related)
+	s.lex = lex
+	return s
+}
+
+func newScorer(m *learn.Model, related []string) *Scorer {
+	s := &Scorer{model: m, feat: m.Featurizer(), related: related, replies: make([]string, len(content.Categories))}
+	for i, c := range content.Categories {
+		s.replies[i] = c.Reply
 	}
 	s.pool.New = func() any { b := make([]uint32, 0, 256); return &b }
 	return s
@@ -169,10 +179,10 @@ func (s *Scorer) Related(category string) string {
 // entry's are own-thoughts, and the entries whose phrasings include people
 // in danger now teach nothing.
 func faqCategory(e *content.Entry) (category string, skip bool) {
-	switch e.ID {
-	case "prevention.own-thoughts":
+	switch {
+	case e.ID == "prevention.own-thoughts":
 		return "own-thoughts", false
-	case "grooming.meeting", "help.talk-now", "help.danger-now", "livestream.paid-shows":
+	case DangerEntry(e.ID):
 		return "", true
 	}
 	switch e.Topic {
@@ -189,7 +199,8 @@ func faqCategory(e *content.Entry) (category string, skip bool) {
 // more of the everyday questions of the dev sets as danger (docs/SAFETY.md).
 func ExtraExamples(c *content.Content) []content.Example {
 	var out []content.Example
-	for code, l := range c.Langs {
+	for _, code := range slices.Sorted(maps.Keys(c.Langs)) { // in a fixed order: training depends on it
+		l := c.Langs[code]
 		for _, text := range l.Offtopic {
 			out = append(out, content.Example{Category: content.CategoryOrdinary, Text: text, Lang: code, File: code + "/offtopic.txt"})
 		}

@@ -103,8 +103,8 @@ func Migrate(localesDir, faqDir string) ([]string, error) {
 		// record notes a translated text; old is the hash the earlier
 		// layout recorded, entry the entry it belongs to
 		record := func(entry string, en, tr i18n.Message, old, status, by string) {
-			if tr.Empty() {
-				return
+			if _, ok := meta[tr.ID]; tr.Empty() || ok && old == "" {
+				return // nothing to record, or recorded already
 			}
 			m := i18n.Meta{Source: i18n.Hash(en), Text: i18n.Hash(tr), Status: status, By: by}
 			if old != "" && old != oldHash[entry] && old != oldEntryHashes[entry] {
@@ -139,10 +139,20 @@ func Migrate(localesDir, faqDir string) ([]string, error) {
 				return touched, err
 			}
 		}
-		// entries: texts to locales/, phrasings stay in faq/<tag>/
+		// entries: texts to locales/, phrasings stay in faq/<tag>/, added
+		// to what is there already
 		texts := map[string]string{}
+		if _, msgs, err := i18n.ReadFile(locFS, i18n.FileName("faq", tag)); err == nil {
+			for _, m := range msgs {
+				texts[m.ID] = m.Forms["other"]
+			}
+		}
 		var phr strings.Builder
-		fmt.Fprintf(&phr, "%s", phrasingsHeader(tag))
+		if old, err := os.ReadFile(filepath.Join(faqDir, tag, "phrasings.txt")); err == nil {
+			phr.Write(old)
+		} else {
+			phr.WriteString(phrasingsHeader(tag))
+		}
 		found := false
 		for _, id := range src.IDs {
 			file := path.Join(tag, id+".txt")
