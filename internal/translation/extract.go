@@ -2,7 +2,6 @@ package translation
 
 import (
 	"bytes"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -100,7 +99,7 @@ func checkExtract(faqFS, localesFS fs.FS, localesDir string, add func(Finding)) 
 	for _, name := range sortedKeys(files) {
 		if old, err := fs.ReadFile(localesFS, name); err != nil || !bytes.Equal(old, files[name]) {
 			add(Finding{File: filepath.ToSlash(filepath.Join(localesDir, name)), Line: 1, Error: true,
-				Msg: fmt.Sprintf("not up to date with faq/: run `salama locales extract` (curators' English changed)")})
+				Msg: "not up to date with faq/: run `salama locales extract` (curators' English changed)"})
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -163,7 +164,7 @@ func Scaffold(tag, localesDir, faqDir string) ([]string, error) {
 		return written, err
 	}
 	var ids []string
-	for _, m := range slicesConcat(enMsgs, directoryMessages(src)) {
+	for _, m := range slices.Concat(enMsgs, directoryMessages(src)) {
 		ids = append(ids, m.ID)
 	}
 	if err := write(filepath.Join(localesDir, i18n.MetaFile(tag)), i18n.FormatMeta(tag, ids, meta)); err != nil {
@@ -208,10 +209,6 @@ func pluralizable(t language.Tag) error {
 		return fmt.Errorf("go-i18n has no plural rules for %s (%v): choose the language's ISO 639 code as CLDR knows it", t, err)
 	}
 	return nil
-}
-
-func slicesConcat(a, b []i18n.Message) []i18n.Message {
-	return append(append([]i18n.Message{}, a...), b...)
 }
 
 // languageFile writes a new language's language.txt: its facts, then the
