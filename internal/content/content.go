@@ -406,34 +406,24 @@ func loadLang(fsys fs.FS, code string, source bool) (*Lang, []error) {
 // parsePhrasings reads a translation's phrasings.txt: a [section] per
 // entry id, one way people type the question a line.
 func parsePhrasings(l *Lang, file string, data []byte) []error {
-	lines, err := textLines(file, data)
+	lines, err := parseSectionsFunc(file, data, func(id string) string {
+		if idPattern.MatchString(id) {
+			return ""
+		}
+		return fmt.Sprintf("[%s] is not an entry id like [grooming.what]", id)
+	})
 	if err != nil {
 		return []error{err}
 	}
-	var errs []error
-	id := ""
-	for _, tl := range lines {
-		t := strings.TrimSpace(tl.text)
-		if strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
-			id = strings.TrimSpace(t[1 : len(t)-1])
-			if !idPattern.MatchString(id) {
-				errs = append(errs, &Error{File: file, Line: tl.line, Msg: fmt.Sprintf("[%s] is not an entry id like [grooming.what]", id)})
-				id = ""
-			}
-			continue
-		}
-		if id == "" {
-			errs = append(errs, &Error{File: file, Line: tl.line, Msg: "a line before the first [entry.id] header"})
-			continue
-		}
-		e := l.Entries[id]
+	for _, sl := range lines {
+		e := l.Entries[sl.section]
 		if e == nil {
-			e = &Entry{ID: id, File: file}
-			l.Entries[id] = e
+			e = &Entry{ID: sl.section, File: file}
+			l.Entries[sl.section] = e
 		}
-		e.Phrasings = append(e.Phrasings, strings.TrimPrefix(t, "- "))
+		e.Phrasings = append(e.Phrasings, strings.TrimPrefix(sl.text, "- "))
 	}
-	return errs
+	return nil
 }
 
 var (

@@ -37,6 +37,17 @@ func textLines(file string, data []byte) ([]textLine, error) {
 }
 
 func parseSections(file string, data []byte, allowed []string) ([]sectionLine, error) {
+	return parseSectionsFunc(file, data, func(section string) string {
+		if slices.Contains(allowed, section) {
+			return ""
+		}
+		return fmt.Sprintf("unknown section [%s]; known: %s", section, strings.Join(allowed, ", "))
+	})
+}
+
+// parseSectionsFunc is parseSections with a check of each header: bad
+// says what is wrong with a section's name, or "".
+func parseSectionsFunc(file string, data []byte, bad func(section string) string) ([]sectionLine, error) {
 	lines, err := textLines(file, data)
 	if err != nil {
 		return nil, err
@@ -47,8 +58,8 @@ func parseSections(file string, data []byte, allowed []string) ([]sectionLine, e
 		t := strings.TrimSpace(tl.text)
 		if strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
 			section = strings.TrimSpace(t[1 : len(t)-1])
-			if !slices.Contains(allowed, section) {
-				return nil, &Error{File: file, Line: tl.line, Msg: fmt.Sprintf("unknown section [%s]; known: %s", section, strings.Join(allowed, ", "))}
+			if msg := bad(section); msg != "" {
+				return nil, &Error{File: file, Line: tl.line, Msg: msg}
 			}
 			continue
 		}
