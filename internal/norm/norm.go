@@ -113,6 +113,19 @@ func build(old *table, r Rules) (*table, error) {
 	if !changed {
 		return old, nil
 	}
+	// a letter read as a letter that is itself read as another (ǣ → æ →
+	// ae) is read as the last, so that folding folded text changes nothing
+	for from, to := range t.letters {
+		for range 4 {
+			r, size := utf8.DecodeRuneInString(to)
+			next, ok := t.letters[r]
+			if size == 0 || size != len(to) || !ok || r == from {
+				break
+			}
+			to = next
+		}
+		t.letters[from] = to
+	}
 	return t, nil
 }
 
