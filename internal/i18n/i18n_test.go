@@ -52,7 +52,8 @@ func TestFilesSurviveGoI18nLoader(t *testing.T) {
 				if s := b.N(lang, id, n, map[string]any{"Count": n}); strings.TrimSpace(s) == "" || !strings.Contains(s, fmt.Sprint(n)) {
 					t.Errorf("%s: %q renders %q for %d", lang, id, s, n)
 				}
-				if _, err := own.Localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: map[string]any{"Count": n}}); err != nil && lang != "en" {
+				// a translated plural has every form its language needs
+				if _, err := own.Localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: map[string]any{"Count": n}}); err != nil && lang != "en" && b.Has(lang, id) {
 					t.Errorf("%s: %q has no plural form for %d: %v", lang, id, n, err)
 				}
 			}
