@@ -219,6 +219,8 @@ type observer struct {
 	took       []time.Duration
 	sendErrors map[string]int
 	rateWaits  int
+	dropped    map[string]int
+	maxQueue   int
 }
 
 func (o *observer) Replied(_ chat.Platform, _ chat.Kind, _ string, took time.Duration) {
@@ -236,6 +238,18 @@ func (o *observer) SendError(_ chat.Platform, reason string) {
 func (o *observer) RateLimitWait(chat.Platform, time.Duration) {
 	o.mu.Lock()
 	o.rateWaits++
+	o.mu.Unlock()
+}
+
+func (o *observer) Queue(_ chat.Platform, waiting int) {
+	o.mu.Lock()
+	o.maxQueue = max(o.maxQueue, waiting)
+	o.mu.Unlock()
+}
+
+func (o *observer) Dropped(_ chat.Platform, reason string) {
+	o.mu.Lock()
+	o.dropped[reason]++
 	o.mu.Unlock()
 }
 
@@ -296,7 +310,7 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 	apiSrv := httptest.NewServer(api)
 	defer apiSrv.Close()
 
-	obs := &observer{sendErrors: map[string]int{}}
+	obs := &observer{sendErrors: map[string]int{}, dropped: map[string]int{}}
 	logger := slog.New(slog.DiscardHandler)
 	if o.verbose {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

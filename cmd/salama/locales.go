@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -15,22 +14,30 @@ import (
 	"github.com/salama-safety/salama/locales"
 )
 
-const localesUsage = "usage: salama locales check|status [--diff TAG]|new TAG|extract [--check]|update [--check] [--locales DIR] [--content DIR]"
-
-// runLocales is the translators' command.
+// runLocales is the translators' and curators' command.
 func runLocales(args []string, stdout io.Writer) error {
+	const synopsis = "check|status [--diff TAG]|new TAG|extract [--check]|update [--check] [--locales DIR] [--content DIR]"
 	if len(args) == 0 {
-		return usageError{errors.New(localesUsage)}
+		return usageError{errors.New("usage: salama locales " + synopsis)}
 	}
 	verb := args[0]
-	fset := flag.NewFlagSet("locales "+verb, flag.ContinueOnError)
+	if isHelp(verb) {
+		fmt.Fprintf(stdout, "Usage: salama locales %s\n", synopsis)
+		return nil
+	}
+	fset := newFlags("locales "+verb, synopsis, stdout)
 	locDir := fset.String("locales", "locales", "the locales folder")
 	faqDir := fset.String("content", "faq", "the faq folder")
 	diff := fset.String("diff", "", "status: show how the English changed under each stale translation of this language")
 	check := fset.Bool("check", false, "extract, update: change nothing; fail (extract) or warn (update) if something would change")
-	positional, err := parseInterspersed(fset, args[1:])
+	positional, err := fset.parse(args[1:])
 	if err != nil {
-		return usageError{err}
+		return err
+	}
+	if verb != "new" {
+		if err := fset.noArgs(positional); err != nil {
+			return err
+		}
 	}
 	switch verb {
 	case "check":
@@ -98,23 +105,7 @@ func runLocales(args []string, stdout io.Writer) error {
 		}
 		return err
 	}
-	return usageError{fmt.Errorf("unknown locales command %q: %s", verb, localesUsage)}
-}
-
-// parseInterspersed parses flags that come before or after the
-// positional arguments ("new yo --content DIR"), and returns the latter.
-func parseInterspersed(fset *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fset.Parse(args); err != nil {
-			return nil, err
-		}
-		if fset.NArg() == 0 {
-			return positional, nil
-		}
-		positional = append(positional, fset.Arg(0))
-		args = fset.Args()[1:]
-	}
+	return usageError{fmt.Errorf("unknown locales command %q: %s", verb, synopsis)}
 }
 
 // checkFiles runs the one validator on the folders, or, run from anywhere

@@ -9,34 +9,34 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
-	"sync"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/salama-safety/salama/internal/bolt"
+	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
 	"github.com/salama-safety/salama/internal/engine"
 	"github.com/salama-safety/salama/internal/metrics"
-	"github.com/salama-safety/salama/internal/slack"
-	"github.com/salama-safety/salama/internal/telegram"
 )
 
 // serveConfig is every setting of `salama serve`. Each has a flag and an
-// environment variable; the flag wins.
+// environment variable; the flag wins. The channels' own settings are in
+// their entries (channels.go).
 type serveConfig struct {
 	addr, data, logFormat string
 	retentionDays         int
 	logUnanswered         bool
 	unreviewedEnglish     bool
 
-	tgToken, tgAPIURL, tgWebhookURL, tgWebhookSecret string
+	channels []*channelEntry
 
-	slackBotToken, slackAppToken, slackSigningSecret, slackAPIURL, slackCountry string
+	// country is the deployment's default country, for every channel
+	country countryFlag
 }
 
 // gapDays is how long the content-gap log keeps a question.
@@ -52,31 +52,34 @@ func setting(fs *flag.FlagSet, p *string, name, env, def, help string) {
 	fs.StringVar(p, name, v, fmt.Sprintf("%s (env %s)", help, env))
 }
 
-func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, error) {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func parseServe(args []string, stdout io.Writer) (*serveConfig, *contentFlags, error) {
+	f := newFlags("serve", "[flags]\n\nRuns the channels whose tokens are set. Every setting has an environment\nvariable (named in brackets); a flag wins over it. Secrets are read from\nthe variable or from the file named by the variable with _FILE appended,\nand are never shown.", stdout)
+	fs := f.FlagSet
 	var cf contentFlags
 	cf.register(fs)
-	c := &serveConfig{}
+	c := &serveConfig{channels: channelEntries()}
+	c.country.register(fs)
+	var secrets secretFlags
 	setting(fs, &c.addr, "addr", "SALAMA_ADDR", "127.0.0.1:8080", "address of the HTTP server (/healthz, /readyz, /metrics, webhooks)")
 	setting(fs, &c.data, "data", "SALAMA_DATA", "", "data directory (default $XDG_STATE_HOME/salama)")
 	setting(fs, &c.logFormat, "log-format", "SALAMA_LOG_FORMAT", "text", "log format: text or json")
 	var retention string
 	setting(fs, &retention, "retention-days", "SALAMA_RETENTION_DAYS", "180", "delete a user's preferences after this many days without use")
-	setting(fs, &c.tgToken, "telegram-token", "TELEGRAM_BOT_TOKEN", "", "Telegram bot token from @BotFather; turns Telegram on")
-	setting(fs, &c.tgAPIURL, "telegram-api-url", "TELEGRAM_API_URL", "", "Telegram Bot API server (self-hosted or a test fake)")
-	setting(fs, &c.tgWebhookURL, "telegram-webhook-url", "TELEGRAM_WEBHOOK_URL", "", "public HTTPS URL for webhook mode (default: long polling)")
-	setting(fs, &c.tgWebhookSecret, "telegram-webhook-secret", "TELEGRAM_WEBHOOK_SECRET", "", "secret token Telegram sends with each webhook request")
-	setting(fs, &c.slackBotToken, "slack-bot-token", "SLACK_BOT_TOKEN", "", "Slack bot token (xoxb-…); turns Slack on")
-	setting(fs, &c.slackAppToken, "slack-app-token", "SLACK_APP_TOKEN", "", "Slack app token (xapp-…) for Socket Mode")
-	setting(fs, &c.slackSigningSecret, "slack-signing-secret", "SLACK_SIGNING_SECRET", "", "Slack signing secret, for HTTP mode")
-	setting(fs, &c.slackAPIURL, "slack-api-url", "SLACK_API_URL", "", "Slack Web API base URL (tests, GovSlack)")
-	setting(fs, &c.slackCountry, "slack-country", "SLACK_COUNTRY", "", "the workspace's country code, for App Home helplines")
+	for _, ch := range c.channels {
+		ch.register(fs, &secrets)
+	}
 	var unanswered string
 	setting(fs, &unanswered, "log-unanswered", "SALAMA_LOG_UNANSWERED", "0", fmt.Sprintf("1 keeps unanswered questions, scrubbed and unlinked, for %d days, for salama gaps", gapDays))
 	var unreviewed string
 	setting(fs, &unreviewed, "unreviewed-safety", "SALAMA_UNREVIEWED_SAFETY", "draft", "urgent, deterrence and helpline texts not yet reviewed by a native speaker: draft (serve the translation) or english")
-	if err := fs.Parse(args); err != nil {
+	rest, err := f.parse(args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := f.noArgs(rest); err != nil {
+		return nil, nil, err
+	}
+	if err := secrets.load(fs); err != nil {
 		return nil, nil, err
 	}
 	switch unreviewed {
@@ -104,34 +107,23 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, e
 	return c, &cf, c.check()
 }
 
-// check refuses a half-configured channel.
+// check refuses a half-configured channel, and a server with none.
 func (c *serveConfig) check() error {
-	if c.tgToken == "" && (c.tgWebhookURL != "" || c.tgWebhookSecret != "" || c.tgAPIURL != "") {
-		return usageError{errors.New("telegram settings are set but TELEGRAM_BOT_TOKEN is not")}
+	some := false
+	for _, ch := range c.channels {
+		if err := ch.check(); err != nil {
+			return usageError{err}
+		}
+		some = some || ch.on()
 	}
-	if c.tgWebhookURL != "" && c.tgWebhookSecret == "" {
-		return usageError{errors.New("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET")}
-	}
-	if c.slackBotToken == "" && (c.slackAppToken != "" || c.slackSigningSecret != "" || c.slackAPIURL != "") {
-		return usageError{errors.New("slack settings are set but SLACK_BOT_TOKEN is not")}
-	}
-	if c.slackBotToken != "" && c.slackAppToken == "" && c.slackSigningSecret == "" {
-		return usageError{errors.New("SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")}
-	}
-	if c.tgToken == "" && c.slackBotToken == "" {
+	if !some {
 		return usageError{errors.New("no channel is configured: set TELEGRAM_BOT_TOKEN and/or SLACK_BOT_TOKEN (see salama serve --help), or try `salama chat` in a terminal")}
 	}
 	return nil
 }
 
-// runner is what a channel adapter offers the server.
-type runner interface {
-	Run(ctx context.Context) error
-	Handler() http.Handler
-}
-
-func runServe(ctx context.Context, args []string, stderr io.Writer) error {
-	c, cf, err := parseServe(args, stderr)
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, cf, err := parseServe(args, stdout)
 	if err != nil {
 		return err
 	}
@@ -144,16 +136,22 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	country, err := c.country.check(k)
+	if err != nil {
+		return err
+	}
 	dir, err := dataDir(c.data)
 	if err != nil {
 		return err
 	}
-	store, err := bolt.Open(dir, bolt.Options{})
+	store, err := bolt.Open(dir, bolt.Options{CompactFailed: func(err error) {
+		log.Error("compacting the database after a deletion failed; deleted data may stay in its free pages until the next compaction", "err", err)
+	}})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	opts := engine.Options{RetentionDays: c.retentionDays, UnreviewedSafetyInEnglish: c.unreviewedEnglish}
+	opts := engine.Options{RetentionDays: c.retentionDays, UnreviewedSafetyInEnglish: c.unreviewedEnglish, Country: country}
 	if c.logUnanswered {
 		opts.Gaps, opts.GapDays = store, gapDays
 	}
@@ -167,44 +165,33 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", obs.Handler())
-	var channels []runner
-	// the private-chat button speaks the reply's language (a message like any other)
-	privateLabel := func(lang string) string { return eng.Knowledge().Texts.T(lang, "button_private_chat", nil) }
-	if c.tgToken != "" {
-		a, err := telegram.New(telegram.Config{Token: c.tgToken, APIURL: c.tgAPIURL, WebhookURL: c.tgWebhookURL, WebhookSecret: c.tgWebhookSecret, Logger: log.With("channel", "telegram"), Observer: obs, PrivateLabel: privateLabel}, eng)
+	deps := channelDeps{engine: eng, obs: obs, label: func(lang, id string) string {
+		return eng.Knowledge().Texts.T(lang, id, nil)
+	}}
+	var running []runningChannel
+	var modes []any
+	for _, ch := range c.channels {
+		if !ch.on() {
+			modes = append(modes, ch.name, "off")
+			continue
+		}
+		modes = append(modes, ch.name, "on ("+ch.mode()+")")
+		deps.log = log.With("channel", ch.name)
+		a, err := ch.build(deps)
 		if err != nil {
-			return fmt.Errorf("telegram: %w", err)
+			return usageError{fmt.Errorf("%s: %w", ch.name, err)}
 		}
-		if c.tgWebhookURL != "" {
-			u, err := url.Parse(c.tgWebhookURL)
-			if err != nil || u.Path == "" {
-				return usageError{fmt.Errorf("TELEGRAM_WEBHOOK_URL %q needs a path, e.g. https://bot.example.org/telegram", c.tgWebhookURL)}
-			}
-			mux.Handle("POST "+u.Path, a.Handler())
+		for _, r := range a.Routes() {
+			mux.Handle(r.Pattern, r.Handler)
 		}
-		channels = append(channels, a)
+		running = append(running, runningChannel{name: ch.name, a: a})
 	}
-	if c.slackBotToken != "" {
-		a, err := slack.New(slack.Config{BotToken: c.slackBotToken, AppToken: c.slackAppToken, SigningSecret: c.slackSigningSecret, APIURL: c.slackAPIURL, Country: c.slackCountry, Logger: log.With("channel", "slack"), Observer: obs, PrivateLabel: privateLabel}, eng)
-		if err != nil {
-			return fmt.Errorf("slack: %w", err)
-		}
-		mux.Handle("/slack/", a.Handler())
-		channels = append(channels, a)
-	}
-	log.Info("settings", "retention_days", c.retentionDays, "gap_log", c.logUnanswered, "unreviewed_safety_in_english", c.unreviewedEnglish)
-	log.Info("channels", "telegram", onOff(c.tgToken != "", c.tgWebhookURL != "", "webhook", "polling"),
-		"slack", onOff(c.slackBotToken != "", c.slackAppToken != "", "socket mode", "http mode"))
+	log.Info("settings", "retention_days", c.retentionDays, "gap_log", c.logUnanswered, "unreviewed_safety_in_english", c.unreviewedEnglish, "default_country", country)
+	log.Info("channels", modes...)
 
-	var ready atomic.Bool
+	var started atomic.Bool
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
-		if !ready.Load() {
-			http.Error(w, "starting", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ready")
-	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) { readyz(w, started.Load(), running) })
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.addr, err)
@@ -246,38 +233,82 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}()
 
-	var wg sync.WaitGroup
-	errs := make(chan error, len(channels))
-	for _, ch := range channels {
-		wg.Add(1)
-		go func(ch runner) {
-			defer wg.Done()
-			if err := ch.Run(ctx); err != nil {
-				errs <- err
-			}
-		}(ch)
-	}
-	ready.Store(true)
-	wg.Wait()
+	err = runChannels(ctx, running, started.Store, log)
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdown)
-	close(errs)
-	var all []error
-	for err := range errs {
-		all = append(all, err)
-	}
-	return errors.Join(all...)
+	return err
 }
 
-func onOff(on, alt bool, altName, name string) string {
-	switch {
-	case !on:
-		return "off"
-	case alt:
-		return "on (" + altName + ")"
+// runningChannel is an adapter `salama serve` runs.
+type runningChannel struct {
+	name string
+	a    channel.Adapter
+}
+
+// runChannels runs every channel until ctx is done. A channel that fails
+// for good (its credentials refused or revoked) is logged at error the
+// moment it fails, and shown by /readyz; the others keep serving. When
+// none is left, the server stops. A credential failure is a configuration
+// error (exit status 2: systemd does not restart on it).
+func runChannels(ctx context.Context, chans []runningChannel, started func(bool), log *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		name string
+		err  error
 	}
-	return "on (" + name + ")"
+	results := make(chan result, len(chans))
+	for _, ch := range chans {
+		go func() { results <- result{ch.name, ch.a.Run(ctx)} }()
+	}
+	started(true)
+	var failed []error
+	for range chans {
+		r := <-results
+		if r.err == nil {
+			continue
+		}
+		log.Error("channel stopped", "channel", r.name, "outcome", string(channel.OutcomeOf(r.err)), "code", channel.CodeOf(r.err))
+		failed = append(failed, fmt.Errorf("%s: %w", r.name, r.err))
+		if len(failed) == len(chans) {
+			cancel()
+		}
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	err := errors.Join(failed...)
+	if channel.OutcomeOf(err) == channel.Unauthorized {
+		return usageError{fmt.Errorf("%w (check the token)", err)}
+	}
+	return err
+}
+
+// readyz answers 200 once every channel takes updates, and 503 otherwise;
+// the body lists each channel's state and, unless it is ready, why.
+func readyz(w http.ResponseWriter, started bool, chans []runningChannel) {
+	var b strings.Builder
+	ok := started
+	if !started {
+		b.WriteString("starting\n")
+	}
+	for _, ch := range chans {
+		h := ch.a.Health()
+		ok = ok && h.State == channel.Ready
+		fmt.Fprintf(&b, "%s %s", ch.name, h.State)
+		if h.Reason != "" {
+			fmt.Fprintf(&b, " (%s)", h.Reason)
+		}
+		b.WriteString("\n")
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if !ok {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	} else {
+		b.WriteString("ready\n")
+	}
+	io.WriteString(w, b.String())
 }
 
 var _ chat.Engine = (*engine.Engine)(nil)

@@ -133,7 +133,7 @@ func TestServeSlackSafetyCommand(t *testing.T) {
 // waitFor polls u until its body contains want.
 func waitFor(tb testing.TB, u, want string) {
 	tb.Helper()
-	for i := 0; i < 500; i++ {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
 		if resp, err := http.Get(u); err == nil {
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
@@ -148,7 +148,9 @@ func waitFor(tb testing.TB, u, want string) {
 
 func waitReady(tb testing.TB, u string) {
 	tb.Helper()
-	for i := 0; i < 200; i++ {
+	// Loading the content takes seconds under the race detector; the
+	// channels then set up against their fakes.
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
 		if resp, err := http.Get(u); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {

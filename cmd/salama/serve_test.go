@@ -84,8 +84,8 @@ func TestServeTelegramAgainstFakeBotAPI(t *testing.T) {
 	}()
 	select {
 	case <-fake.got:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no reply sent")
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no reply sent; log:\n%s", stderr.String())
 	}
 	// while serve holds the store, the operator's commands go through its socket
 	if code, out, stderr := run(t, "", "stats", "--data", dataDir); code != 0 || !strings.Contains(out, "sextortion.what") {

@@ -60,7 +60,13 @@ func TestTranslatingGuide(t *testing.T) {
 				if !ok {
 					t.Fatalf("TRANSLATING.md: %q is not a salama command", l)
 				}
-				if code, out, errOut := run(t, "", strings.Fields(args)...); code != 0 {
+				fields := strings.Fields(args)
+				if fields[0] == "chat" || fields[0] == "ask" || fields[0] == "content" {
+					// go run builds the edited files into the binary; the
+					// test binary has the shipped ones, so point it at the copy
+					fields = append(fields, "--content", "faq", "--locales", "locales")
+				}
+				if code, out, errOut := run(t, "", fields...); code != 0 {
 					t.Errorf("TRANSLATING.md: %s = %d\n%s%s", l, code, out, errOut)
 				}
 				ran++

@@ -13,6 +13,21 @@
 // No message text and no raw user id is written. A second process opening
 // the same file gets ErrLocked within Options.Timeout instead of hanging.
 //
+// # Deleted means unreadable
+//
+// bbolt never overwrites a page in place: a deleted or replaced value stays
+// in the file's free pages until the space is reused. So whenever a record
+// or a gap-log entry is deleted (Forget, Expire, ExpireGaps), the store
+// compacts the file: it copies the live data into DIR/salama.db.compact,
+// swaps that in, and overwrites the old file with zeros before removing it
+// (through a hard link DIR/salama.db.old, so that a crash at any point
+// leaves a whole database under the usual name; Open finishes the wipe).
+// Compactions are at most Options.CompactEvery apart, so deleted data stays
+// in the file at most that long; Compact does one at once, and Close does
+// one that is due. Zeroing cannot reach copies a copy-on-write file system,
+// an SSD's wear levelling or a backup made meanwhile may keep: see
+// docs/OPERATING.md.
+//
 // # Migrations
 //
 // Open reads the schema version and applies each migration after it in one
@@ -43,6 +58,22 @@ const SchemaVersion = 2
 
 // ErrLocked means another process has the database open.
 var ErrLocked = errors.New("the data directory is in use by another salama process")
+
+// ErrNoStore means Options.MustExist was set and the directory does not
+// exist or holds no database.
+var ErrNoStore = errors.New("no salama data here")
+
+// ErrNoSecret means the database was opened with Options.MustExist from a
+// directory without its secret: no user's record can be found.
+var ErrNoSecret = errors.New("the secret file is missing, so no user's record can be found; restore it from the backup of this salama.db")
+
+// The files in the data directory.
+const (
+	dbFile      = "salama.db"
+	secretFile  = "secret"
+	compactFile = dbFile + ".compact" // a compaction being written
+	oldFile     = dbFile + ".old"     // the file a compaction replaced, being wiped
+)
 
 var (
 	bucketMeta   = []byte("meta")
@@ -79,17 +110,37 @@ type Options struct {
 	FlushEvery time.Duration
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
+	// MustExist refuses a directory that does not exist or holds no
+	// salama.db (ErrNoStore) instead of creating one, and never makes a
+	// secret: the operator's commands must not invent an empty store.
+	MustExist bool
+	// CompactEvery is the least time between two compactions after
+	// deletions (default one minute).
+	CompactEvery time.Duration
+	// CompactFailed, when set, is told of a compaction after a deletion
+	// that failed (the deleted data may then stay in the file's free pages
+	// until the next one).
+	CompactFailed func(error)
 }
 
 // Store is the bbolt store.
 type Store struct {
-	db     *bbolt.DB
+	dir    string
 	secret []byte
 	opts   Options
+
+	// dbmu is held for reading by every use of db, and for writing while a
+	// compaction swaps the file.
+	dbmu sync.RWMutex
+	db   *bbolt.DB
 
 	mu        sync.Mutex
 	pending   map[chat.Count]int64
 	lastFlush time.Time
+
+	cmu         sync.Mutex
+	lastCompact time.Time
+	compactDue  *time.Timer // a compaction is scheduled
 }
 
 var (
@@ -108,35 +159,90 @@ func Open(dir string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
+	if opts.CompactEvery == 0 {
+		opts.CompactEvery = time.Minute
 	}
-	secret, err := loadSecret(filepath.Join(dir, "secret"))
+	path := filepath.Join(dir, dbFile)
+	var secret []byte
+	if opts.MustExist {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("%s: %w: the directory does not exist", dir, ErrNoStore)
+		}
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("%s: %w: it holds no %s", dir, ErrNoStore, dbFile)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, secretFile))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+		secret = b // nil when missing: Prefs and Forget then say ErrNoSecret
+	} else {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("data directory: %w", err)
+		}
+		var err error
+		if secret, err = loadSecret(filepath.Join(dir, secretFile)); err != nil {
+			return nil, err
+		}
+	}
+	if len(secret) > 0 && len(secret) < 32 {
+		return nil, fmt.Errorf("%s is damaged (%d bytes); restore it, or delete it together with salama.db to start afresh", filepath.Join(dir, secretFile), len(secret))
+	}
+	db, err := openDB(path, opts.Timeout)
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, "salama.db")
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: opts.Timeout})
+	// a compaction that a crash interrupted: the database under its usual
+	// name is whole either way
+	_ = os.Remove(filepath.Join(dir, compactFile))
+	if err := wipe(filepath.Join(dir, oldFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		db.Close()
+		return nil, err
+	}
+	if err := migrate(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &Store{dir: dir, db: db, secret: secret, opts: opts, pending: map[chat.Count]int64{}, lastFlush: opts.Now(), lastCompact: opts.Now()}, nil
+}
+
+func openDB(path string, timeout time.Duration) (*bbolt.DB, error) {
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := migrate(db); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
+	return db, nil
+}
+
+// errClosed is returned by a store used after Close.
+var errClosed = errors.New("bolt: the store is closed")
+
+// view and update run fn in a read or a write transaction.
+func (s *Store) view(fn func(*bbolt.Tx) error) error {
+	s.dbmu.RLock()
+	defer s.dbmu.RUnlock()
+	if s.db == nil {
+		return errClosed
 	}
-	return &Store{db: db, secret: secret, opts: opts, pending: map[chat.Count]int64{}, lastFlush: opts.Now()}, nil
+	return s.db.View(fn)
+}
+
+func (s *Store) update(fn func(*bbolt.Tx) error) error {
+	s.dbmu.RLock()
+	defer s.dbmu.RUnlock()
+	if s.db == nil {
+		return errClosed
+	}
+	return s.db.Update(fn)
 }
 
 func loadSecret(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
-		if len(b) < 32 {
-			return nil, fmt.Errorf("%s is damaged (%d bytes); restore it, or delete it together with salama.db to start afresh", path, len(b))
-		}
-		return b, nil
+		return b, nil // Open checks its length
 	}
 	if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
@@ -183,12 +289,21 @@ type prefsRecord struct {
 	LastSeen     string `json:"last_seen,omitempty"` // YYYY-MM-DD
 }
 
-func (s *Store) key(u chat.User) []byte { return []byte(chat.UserKey(s.secret, u)) }
+func (s *Store) key(u chat.User) ([]byte, error) {
+	if s.secret == nil {
+		return nil, ErrNoSecret
+	}
+	return []byte(chat.UserKey(s.secret, u)), nil
+}
 
 func (s *Store) Prefs(_ context.Context, u chat.User) (chat.Prefs, error) {
 	var p chat.Prefs
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bucketPrefs).Get(s.key(u))
+	key, err := s.key(u)
+	if err != nil {
+		return p, err
+	}
+	err = s.view(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketPrefs).Get(key)
 		if b == nil {
 			return nil
 		}
@@ -214,11 +329,30 @@ func (s *Store) SavePrefs(_ context.Context, u chat.User, p chat.Prefs) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPrefs).Put(s.key(u), b) })
+	key, err := s.key(u)
+	if err != nil {
+		return err
+	}
+	return s.update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPrefs).Put(key, b) })
 }
 
+// Forget deletes the user's record, and compacts the file soon after
+// (package comment) so that the record cannot be read from its free pages.
 func (s *Store) Forget(_ context.Context, u chat.User) error {
-	return s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPrefs).Delete(s.key(u)) })
+	key, err := s.key(u)
+	if err != nil {
+		return err
+	}
+	found := false
+	err = s.update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketPrefs)
+		found = b.Get(key) != nil
+		return b.Delete(key)
+	})
+	if err == nil && found {
+		s.compactSoon()
+	}
+	return err
 }
 
 func countKey(c chat.Count) []byte {
@@ -247,7 +381,7 @@ func (s *Store) flush() error {
 	if len(pending) == 0 {
 		return nil
 	}
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketCounts)
 		for c, n := range pending {
 			k := countKey(c)
@@ -276,7 +410,7 @@ func (s *Store) Counts(_ context.Context, since string) ([]chat.CountRow, error)
 		return nil, err
 	}
 	var out []chat.CountRow
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketCounts).Cursor()
 		for k, v := c.Seek([]byte(since)); k != nil; k, v = c.Next() {
 			f := strings.Split(string(k), "\x00")
@@ -297,7 +431,7 @@ func (s *Store) Counts(_ context.Context, since string) ([]chat.CountRow, error)
 func (s *Store) Expire(_ context.Context, cutoff time.Time) (int, error) {
 	n := 0
 	day := cutoff.UTC().Format(time.DateOnly)
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketPrefs)
 		var old [][]byte
 		err := b.ForEach(func(k, v []byte) error {
@@ -318,17 +452,36 @@ func (s *Store) Expire(_ context.Context, cutoff time.Time) (int, error) {
 		n = len(old)
 		return nil
 	})
+	if err == nil && n > 0 {
+		s.compactSoon()
+	}
 	return n, err
 }
 
-// Close writes the gathered counters and closes the file.
+// Close writes the gathered counters, does a compaction that is due, and
+// closes the file.
 func (s *Store) Close() error {
+	s.cmu.Lock()
+	due := s.compactDue != nil && s.compactDue.Stop()
+	s.compactDue = nil
+	s.cmu.Unlock()
+	var cerr error
+	if due {
+		cerr = s.Compact()
+	}
 	ferr := s.flush()
-	return errors.Join(ferr, s.db.Close())
+	s.dbmu.Lock()
+	defer s.dbmu.Unlock()
+	if s.db == nil {
+		return errors.Join(cerr, ferr)
+	}
+	err := s.db.Close()
+	s.db = nil
+	return errors.Join(cerr, ferr, err)
 }
 
 func (s *Store) AddGap(_ context.Context, g chat.Gap) error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketGaps)
 		seq, err := b.NextSequence()
 		if err != nil {
@@ -341,7 +494,7 @@ func (s *Store) AddGap(_ context.Context, g chat.Gap) error {
 
 func (s *Store) Gaps(_ context.Context, since string) ([]chat.Gap, error) {
 	var out []chat.Gap
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketGaps).Cursor()
 		for k, v := c.Seek([]byte(since)); k != nil; k, v = c.Next() {
 			f := strings.SplitN(string(k), "\x00", 3)
@@ -357,7 +510,7 @@ func (s *Store) Gaps(_ context.Context, since string) ([]chat.Gap, error) {
 
 func (s *Store) ExpireGaps(_ context.Context, day string) (int, error) {
 	n := 0
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketGaps).Cursor()
 		for k, _ := c.First(); k != nil && string(k) < day; k, _ = c.Next() {
 			if err := c.Delete(); err != nil {
@@ -367,5 +520,8 @@ func (s *Store) ExpireGaps(_ context.Context, day string) (int, error) {
 		}
 		return nil
 	})
+	if err == nil && n > 0 {
+		s.compactSoon()
+	}
 	return n, err
 }

@@ -10,8 +10,8 @@
 // of the first screen and abstract [Choice] buttons whose payloads the adapter
 // sends back, unchanged, as a new Message when the user presses one. The
 // adapter renders the Reply in its platform's way (inline keyboard, Block Kit,
-// numbered lines) and maps its send failures to [ErrBlocked] or
-// [*RateLimitError] so that retry policy reads the same everywhere.
+// numbered lines). The delivery layer, package channel, queues, retries and
+// classifies the sends alike for every adapter.
 //
 // # Privacy
 //
@@ -23,7 +23,6 @@ package chat
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 )
 
@@ -90,7 +89,8 @@ type Message struct {
 	// such as "pt-BR"), used when the user has not chosen one.
 	LangHint string
 	// Group is true when the message was posted where others can read the
-	// reply. The engine then keeps urgent and personal content out of it.
+	// reply. The engine then keeps personal content out of it; an urgent
+	// reply still shows a number to call there.
 	Group bool
 }
 
@@ -102,6 +102,10 @@ type Choice struct {
 	Label   string
 	Payload string
 	URL     string
+	// Vote marks the helpful and unhelpful buttons under an answer: a
+	// user's first vote on a message counts, and adapters that can tell
+	// one message from another ignore the next ones.
+	Vote bool
 }
 
 // Reply is what the engine answers.
@@ -125,7 +129,9 @@ type Reply struct {
 	// Score is the matcher's confidence in FAQID, from 0 to 1.
 	Score float64
 	// Private is true when the reply must not be shown where others can read
-	// it; in a group the adapter invites the user to a private chat instead.
+	// it. In a group the engine has already replaced it with an invitation
+	// to a private chat (with, for an urgent reply, a number to call), and
+	// the adapter adds the way in.
 	Private bool
 }
 
@@ -237,38 +243,9 @@ type GapLog interface {
 }
 
 // ErrBlocked is returned by a sender when the user blocked the bot or left;
-// it must never be retried.
+// it must never be retried. The delivery layer (package channel) classifies
+// every other send failure.
 var ErrBlocked = errors.New("chat: user blocked the bot")
-
-// RateLimitError is returned by a sender when the platform asked it to wait.
-type RateLimitError struct {
-	RetryAfter time.Duration
-}
-
-func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("chat: rate limited, retry after %s", e.RetryAfter)
-}
-
-// TemporaryError wraps a send failure that may succeed if retried
-// (a 5xx answer or a network error).
-type TemporaryError struct{ Err error }
-
-func (e *TemporaryError) Error() string { return "chat: temporary: " + e.Err.Error() }
-func (e *TemporaryError) Unwrap() error { return e.Err }
-
-// Retryable reports whether a send error may succeed on a later try, and how
-// long to wait first when the platform said so.
-func Retryable(err error) (bool, time.Duration) {
-	var rl *RateLimitError
-	if errors.As(err, &rl) {
-		return true, rl.RetryAfter
-	}
-	var te *TemporaryError
-	if errors.As(err, &te) {
-		return true, 0
-	}
-	return false, 0
-}
 
 // Observer receives delivery events, for metrics. Adapters call it; a nil
 // Observer is replaced by NopObserver. Implementations are safe for
@@ -281,6 +258,14 @@ type Observer interface {
 	SendError(p Platform, reason string)
 	// RateLimitWait is called when a send waited for a rate limit.
 	RateLimitWait(p Platform, wait time.Duration)
+	// Queue is called when the number of messages waiting in a channel's
+	// queues changes, with the new number.
+	Queue(p Platform, waiting int)
+	// Dropped is called when a message is not answered on purpose; reason
+	// is a fixed word: "throttled" (the user is over the rate limit),
+	// "conversation_full" or "busy" (the queues are full and the platform
+	// was asked to deliver it again later).
+	Dropped(p Platform, reason string)
 }
 
 // NopObserver ignores every event.
@@ -289,3 +274,5 @@ type NopObserver struct{}
 func (NopObserver) Replied(Platform, Kind, string, time.Duration) {}
 func (NopObserver) SendError(Platform, string)                    {}
 func (NopObserver) RateLimitWait(Platform, time.Duration)         {}
+func (NopObserver) Queue(Platform, int)                           {}
+func (NopObserver) Dropped(Platform, string)                      {}

@@ -19,6 +19,8 @@ type Observer struct {
 	replied []chat.Kind
 	errors  []string
 	waits   []time.Duration
+	dropped []string
+	queue   int
 }
 
 var _ chat.Observer = (*Observer)(nil)
@@ -39,6 +41,32 @@ func (o *Observer) RateLimitWait(_ chat.Platform, d time.Duration) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.waits = append(o.waits, d)
+}
+
+func (o *Observer) Queue(_ chat.Platform, waiting int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.queue = waiting
+}
+
+func (o *Observer) Dropped(_ chat.Platform, reason string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.dropped = append(o.dropped, reason)
+}
+
+// Drops returns the reasons of the messages dropped on purpose, in order.
+func (o *Observer) Drops() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.dropped)
+}
+
+// Waiting returns the last queue length reported.
+func (o *Observer) Waiting() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.queue
 }
 
 // Replies returns the kinds of the replies delivered, in order.

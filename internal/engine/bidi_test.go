@@ -114,7 +114,7 @@ func TestIsolatesKeepBracketPairs(t *testing.T) {
 		}
 		for _, code := range k.Content.Helplines.Codes {
 			for _, s := range k.Content.Helplines.Countries[code].Services {
-				texts = append(texts, "- "+s.Name+": اتصل "+s.Phone+" ("+s.Hours+")")
+				texts = append(texts, "- "+s.Name+": اتصل "+s.Phone+" (24/7)")
 			}
 		}
 	}

@@ -37,8 +37,12 @@ type Knowledge struct {
 	// wordLangs maps a word to the languages that know it, bit i for
 	// langs[i]: one lookup per word when telling languages apart
 	wordLangs map[string]uint64
-	// countries maps a folded country name, in any language, to its code
+	// countries maps a country's folded name, in English as the directory
+	// writes it and in every language's own words, to its code
 	countries map[string]string
+	// regionNames names countries in each language (CLDR, through
+	// golang.org/x/text/language/display) where its directory file does not
+	regionNames map[string]display.Namer
 	// tags maps a language's code and aliases (tl for fil) to its code
 	tags map[string]string
 	// matcher finds the closest supported language for a platform's tag
@@ -102,11 +106,12 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 		Content: c, Texts: texts,
 		Index:         map[string]*match.Index{},
 		greetingLangs: map[string][]string{}, helpLangs: map[string][]string{},
-		countries: map[string]string{}, wordLangs: map[string]uint64{},
+		countries: map[string]string{}, wordLangs: map[string]uint64{}, regionNames: map[string]display.Namer{},
 	}
 	var errs []error
 	k.langs = c.Languages() // English first, then by code
 	k.learnLanguages()
+	k.indexCountryNames()
 	// each language's index, lexicon and vocabulary are independent: build
 	// them side by side (start-up time), then gather them in order
 	type built struct {
@@ -167,17 +172,6 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 		// a language without its own safety words yet (a new one) is
 		// still covered by every other language's rules and the scorer;
 		// `salama locales check` warns about it
-	}
-	for _, code := range c.Helplines.Codes {
-		if code == content.International {
-			continue
-		}
-		k.countries[norm.Fold(c.Helplines.Countries[code].Name)] = code
-		for _, l := range k.langs {
-			if name := norm.Fold(texts.T(l, content.CountryNameID(code), nil)); name != "" {
-				k.countries[name] = code
-			}
-		}
 	}
 	if len(c.Langs[content.SourceLanguage].Rules) == 0 {
 		errs = append(errs, &content.Error{File: "en/safety.txt", Line: 1, Msg: "the English safety lexicon is missing"})
@@ -269,4 +263,81 @@ func MustLoad(faqFS, localesFS fs.FS) *Knowledge {
 		panic(fmt.Sprintf("salama: embedded content is broken: %v", err))
 	}
 	return k
+}
+
+// indexCountryNames lets a reader name their country in any language
+// (مصر, Misri, भारत, Brasil) as well as by the directory's English name. A
+// name two countries share in different languages is left out rather
+// than guessed.
+func (k *Knowledge) indexCountryNames() {
+	for _, lang := range k.langs {
+		if n := display.Regions(language.Make(lang)); n != nil {
+			k.regionNames[lang] = n
+		}
+	}
+	ambiguous := map[string]bool{}
+	add := func(name, code string) {
+		f := norm.Fold(name)
+		if f == "" || ambiguous[f] {
+			return
+		}
+		if other, ok := k.countries[f]; ok && other != code {
+			delete(k.countries, f)
+			ambiguous[f] = true
+			return
+		}
+		k.countries[f] = code
+	}
+	dir := k.Content.Helplines
+	for _, code := range dir.Codes {
+		if code == content.International {
+			continue
+		}
+		add(dir.Countries[code].Name, code)
+		for _, lang := range k.langs {
+			if id := content.CountryNameID(code); k.Texts.Has(lang, id) {
+				add(k.Texts.T(lang, id, nil), code)
+			}
+		}
+		region, err := language.ParseRegion(code)
+		if err != nil {
+			continue
+		}
+		for _, lang := range k.langs {
+			n := k.regionNames[lang]
+			if n == nil {
+				continue
+			}
+			name := n.Name(region)
+			add(name, code)
+			for _, part := range strings.Split(name, ", ") { // "Masar, Misira"
+				add(part, code)
+			}
+		}
+	}
+}
+
+// countryName is the country's name in the language: the directory's
+// English name, the translators' (locales/directory.<tag>.toml), or CLDR's.
+func (k *Knowledge) countryName(lang, code string) string {
+	cn := k.Content.Helplines.Countries[code]
+	if cn != nil && lang == content.SourceLanguage {
+		return cn.Name
+	}
+	if id := content.CountryNameID(code); k.Texts.Has(lang, id) {
+		return k.Texts.T(lang, id, nil) // the translators' name (directory.<tag>.toml)
+	}
+	if region, err := language.ParseRegion(code); err == nil {
+		for _, l := range []string{lang, content.SourceLanguage} {
+			if n := k.regionNames[l]; n != nil {
+				if name, _, _ := strings.Cut(n.Name(region), ", "); name != "" {
+					return name
+				}
+			}
+		}
+	}
+	if cn != nil {
+		return cn.Name
+	}
+	return code
 }

@@ -125,7 +125,12 @@ func (c *conv) start(arg string) chat.Reply {
 	case "lang":
 		c.setLanguage(val)
 	case "country":
-		c.setCountry(val)
+		// A poster's link for a country opens on its helplines.
+		if c.countryCode(val) != "" {
+			r := c.setCountry(val)
+			r.Text = c.t("welcome") + "\n\n" + r.Text
+			return r
+		}
 	case "topic":
 		if slices.Contains(content.Topics, val) {
 			r := c.topic(val)
@@ -146,10 +151,14 @@ func (c *conv) greeting() chat.Reply {
 	return r
 }
 
-// entryText is an entry's text with the country's helpline filled in.
+// entryText is an entry's text with the country's helpline and emergency
+// number filled in.
 func (c *conv) entryText(s string) string {
 	if strings.Contains(s, content.HelplineHolder) {
 		s = strings.ReplaceAll(s, content.HelplineHolder, c.helplineInline())
+	}
+	if strings.Contains(s, content.EmergencyHolder) {
+		s = strings.ReplaceAll(s, content.EmergencyHolder, c.emergencyInline())
 	}
 	return s
 }
@@ -192,8 +201,8 @@ func (c *conv) untranslated(id string) string {
 
 func (c *conv) helpfulButtons(id string) []chat.Choice {
 	return []chat.Choice{
-		{Label: c.t("button_helpful"), Payload: pYes + ":" + id},
-		{Label: c.t("button_unhelpful"), Payload: pNo + ":" + id},
+		{Label: c.t("button_helpful"), Payload: pYes + ":" + id, Vote: true},
+		{Label: c.t("button_unhelpful"), Payload: pNo + ":" + id, Vote: true},
 	}
 }
 
@@ -300,15 +309,18 @@ func (c *conv) setLanguage(arg string) chat.Reply {
 	return r
 }
 
+// regionMenu offers the countries where the reader's language is widely
+// read, one tap each, then every region of the directory.
 func (c *conv) regionMenu() chat.Reply {
 	r := chat.Reply{Kind: chat.KindCommand, Text: c.t("country_prompt")}
+	r.Choices = c.languageCountryButtons()
 	dir := c.k.Content.Helplines
 	for i, reg := range content.Regions {
 		for _, code := range dir.Codes {
 			if dir.Countries[code].Region == reg {
-				label := c.label(content.RegionID(reg), reg)
+				label := c.regionName(reg)
 				if code == content.International {
-					label = "🌐 " + reg
+					label = "🌐 " + label
 				}
 				r.Choices = append(r.Choices, chat.Choice{Label: label, Payload: pRegion + ":" + strconv.Itoa(i)})
 				break
@@ -316,6 +328,19 @@ func (c *conv) regionMenu() chat.Reply {
 		}
 	}
 	return r
+}
+
+// regionName is a region of the menu in the reader's language.
+func (c *conv) regionName(reg string) string {
+	return c.t("region_" + strings.ReplaceAll(strings.ToLower(reg), " ", "_"))
+}
+
+// countryName is a country's name in the reader's language.
+func (c *conv) countryName(code string) string {
+	if code == content.International {
+		return c.t("country_international")
+	}
+	return c.k.countryName(c.lang, code)
 }
 
 func (c *conv) region(reg string) chat.Reply {
@@ -329,13 +354,19 @@ func (c *conv) region(reg string) chat.Reply {
 	return r
 }
 
-// setCountry takes a code or an English country name.
-func (c *conv) setCountry(arg string) chat.Reply {
-	dir := c.k.Content.Helplines
+// countryCode is the code of a country given by its code or its name in
+// any language, or "" when the helpline directory has no such country.
+func (c *conv) countryCode(arg string) string {
 	code := strings.ToUpper(strings.TrimSpace(arg))
-	if dir.Countries[code] == nil {
+	if c.k.Content.Helplines.Countries[code] == nil {
 		code = c.countryByName(norm.Fold(arg))
 	}
+	return code
+}
+
+// setCountry takes a code, or a country's name in any language.
+func (c *conv) setCountry(arg string) chat.Reply {
+	code := c.countryCode(arg)
 	if code == "" {
 		r := c.regionMenu()
 		r.Text = c.t("country_unknown")
@@ -346,25 +377,4 @@ func (c *conv) setCountry(arg string) chat.Reply {
 	h := c.helplines(false)
 	h.Text = c.t("country_set", "Country", c.countryName(code)) + "\n\n" + h.Text
 	return h
-}
-
-// label is a directory label in the user's language, else as the
-// directory writes it.
-func (c *conv) label(id, fallback string) string {
-	if s := c.t(id); s != "" {
-		return s
-	}
-	return fallback
-}
-
-func (c *conv) countryName(code string) string {
-	return c.label(content.CountryNameID(code), c.k.Content.Helplines.Country(code).Name)
-}
-
-// emergency is the country's emergency line, its words translated.
-func (c *conv) emergency(cn *content.Country) string {
-	if !content.HasWords(cn.Emergency) {
-		return cn.Emergency
-	}
-	return c.label(content.CountryEmergencyID(cn.Code), cn.Emergency)
 }

@@ -24,6 +24,8 @@ type Metrics struct {
 	sendErrs  *prometheus.CounterVec
 	waits     *prometheus.CounterVec
 	waitTotal *prometheus.CounterVec
+	queue     *prometheus.GaugeVec
+	dropped   *prometheus.CounterVec
 }
 
 var _ chat.Observer = (*Metrics)(nil)
@@ -48,8 +50,14 @@ func New() *Metrics {
 		waitTotal: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "salama_rate_limit_wait_seconds_total", Help: "Seconds spent waiting for platform rate limits.",
 		}, []string{"channel"}),
+		queue: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "salama_queue_messages", Help: "Messages taken and not yet answered, by channel.",
+		}, []string{"channel"}),
+		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "salama_dropped_total", Help: "Messages not answered on purpose, by channel and reason (throttled, conversation_full, busy).",
+		}, []string{"channel", "reason"}),
 	}
-	m.reg.MustRegister(m.replies, m.latency, m.sendErrs, m.waits, m.waitTotal,
+	m.reg.MustRegister(m.replies, m.latency, m.sendErrs, m.waits, m.waitTotal, m.queue, m.dropped,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -69,6 +77,16 @@ func (m *Metrics) SendError(p chat.Platform, reason string) {
 func (m *Metrics) RateLimitWait(p chat.Platform, wait time.Duration) {
 	m.waits.WithLabelValues(string(p)).Inc()
 	m.waitTotal.WithLabelValues(string(p)).Add(wait.Seconds())
+}
+
+// Queue sets the number of messages waiting in a channel's queues.
+func (m *Metrics) Queue(p chat.Platform, waiting int) {
+	m.queue.WithLabelValues(string(p)).Set(float64(waiting))
+}
+
+// Dropped counts a message not answered on purpose.
+func (m *Metrics) Dropped(p chat.Platform, reason string) {
+	m.dropped.WithLabelValues(string(p), reason).Inc()
 }
 
 // Handler serves the metrics in the Prometheus text format.

@@ -17,6 +17,8 @@ func TestMetricsMove(t *testing.T) {
 	m.Replied(chat.Telegram, chat.KindAnswer, "sw", 10*time.Millisecond)
 	m.SendError(chat.Slack, "blocked")
 	m.RateLimitWait(chat.Telegram, 2*time.Second)
+	m.Queue(chat.Slack, 3)
+	m.Dropped(chat.Telegram, "throttled")
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
@@ -25,6 +27,8 @@ func TestMetricsMove(t *testing.T) {
 		`salama_reply_seconds_count{channel="telegram"} 2`,
 		`salama_send_errors_total{channel="slack",reason="blocked"} 1`,
 		`salama_rate_limit_wait_seconds_total{channel="telegram"} 2`,
+		`salama_queue_messages{channel="slack"} 3`,
+		`salama_dropped_total{channel="telegram",reason="throttled"} 1`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(string(body), want) {

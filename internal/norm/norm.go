@@ -159,6 +159,10 @@ func (t *table) foldsMarks(r rune) bool {
 	return false
 }
 
+// Version changes whenever Fold folds some text differently, so that what
+// was computed from folded text (a cached model) is computed again.
+const Version = 2
+
 // Fold returns s folded for matching, with single spaces between words.
 func Fold(s string) string {
 	if ascii(s) {
@@ -234,6 +238,13 @@ func foldUnicode(s string) string {
 	run := 0           // how many times the last letter of b was typed in a row
 	dropMarks := false // the last letter written takes no combining marks
 	add := func(r rune) {
+		if isMark(r) { // a vowel sign typed twice or more ("নাাাা") counts once
+			if len(b) > 0 && b[len(b)-1] == r {
+				return
+			}
+			b, run = append(b, r), 0
+			return
+		}
 		if !unicode.IsLetter(r) {
 			b, run = append(b, r), 0
 			return
@@ -273,7 +284,7 @@ func foldUnicode(s string) string {
 			}
 			continue
 		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || isMark(r) {
 			add(r)
 			space = false
 			continue
@@ -289,6 +300,8 @@ func foldUnicode(s string) string {
 	}
 	return string(b)
 }
+
+func isMark(r rune) bool { return unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) }
 
 // Words returns the folded words of s.
 func Words(s string) []string {

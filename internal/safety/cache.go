@@ -12,10 +12,11 @@ import (
 
 	"github.com/salama-safety/salama/internal/content"
 	"github.com/salama-safety/salama/internal/learn"
+	"github.com/salama-safety/salama/internal/norm"
 )
 
-// cacheVersion changes whenever training or the encoding changes in a way
-// the key below cannot see.
+// cacheVersion changes whenever training, the features or the encoding
+// change in a way the key below cannot see (folding has its own version).
 const cacheVersion = "scorer-1"
 
 var memo sync.Map // key → *Scorer
@@ -60,7 +61,7 @@ func TrainCached(dir string, examples []content.Example, rules []content.Rule) *
 
 func cacheKey(examples []content.Example, rules []content.Rule) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%+v\x00", cacheVersion, Options)
+	fmt.Fprintf(h, "%s\x00%d\x00%+v\x00", cacheVersion, norm.Version, Options)
 	for _, ex := range examples {
 		fmt.Fprintf(h, "e\x00%s\x00%s\x00%s\x00%s\n", ex.Lang, ex.Category, ex.Related, ex.Text)
 	}

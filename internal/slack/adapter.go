@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
 )
 
@@ -49,8 +51,9 @@ type Config struct {
 	// region in the user's Slack locale (often "en-US" by default).
 	Country string
 	// PrivateLabel is the label of the button that opens a private chat
-	// under a group reply the engine marked Private, by reply language.
-	// A small built-in table, English by default, when nil.
+	// under a group reply the engine marked Private, by reply language; the
+	// main program gives the translated one. A small built-in table,
+	// English by default, when nil.
 	PrivateLabel func(lang string) string
 
 	// Now is the clock for the signature window and the caches (time.Now).
@@ -58,7 +61,7 @@ type Config struct {
 	// so an injected clock must stay within minutes of the real time.
 	Now func() time.Time
 	// Sleep waits before a retry; it returns early with ctx's error
-	// (a timer by default). Tests inject one that does not sleep.
+	// (channel.Sleep by default). Tests inject one that does not sleep.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// MaxRetries is how many times a send is retried after a rate limit or
 	// a temporary failure (3; negative means never).
@@ -66,9 +69,10 @@ type Config struct {
 	// MaxRetryWait is the longest Retry-After the adapter waits out; a
 	// longer one fails the send with a *chat.RateLimitError (1 minute).
 	MaxRetryWait time.Duration
-	// DedupWindow is how long an event_id is remembered (1 hour).
+	// DedupWindow is how long an event_id (or a request's signature, or a
+	// Socket Mode envelope id) is remembered (1 hour).
 	DedupWindow time.Duration
-	// DedupSize bounds the remembered event_ids (10 000).
+	// DedupSize bounds the remembered ids (10 000).
 	DedupSize int
 	// LocaleTTL is how long a user's locale is cached (1 hour).
 	LocaleTTL time.Duration
@@ -80,8 +84,18 @@ type Config struct {
 	// DrainTimeout bounds how long Run waits for replies in flight once
 	// its context ends (10 seconds); then their contexts are cancelled.
 	DrainTimeout time.Duration
-	// MaxConcurrent bounds the events handled at once (32).
+	// MaxConcurrent bounds the replies being sent at once (32).
 	MaxConcurrent int
+	// AckWait is how long an Events API request (or a Socket Mode event)
+	// waits for its reply before it is acknowledged anyway (2 seconds):
+	// within Slack's three, and long enough that most events are
+	// acknowledged only once answered.
+	AckWait time.Duration
+	// Queue bounds the queues and sets the per-user rate limit (see
+	// channel.Config; its zero value is the default). Its Platform, Engine,
+	// Observer, Logger, Now, Senders, timeouts and de-duplication window are
+	// the adapter's.
+	Queue channel.Config
 }
 
 // Adapter is the Slack channel. Create it with [New]; it is safe for
@@ -92,20 +106,25 @@ type Adapter struct {
 	api    *slackapi.Client
 	log    *slog.Logger
 	obs    chat.Observer
+	retry  channel.Retry
+	work   *channel.Dispatcher
+	status channel.Status
+	// names are the engine's commands, typed as "/safety name" on Slack.
+	names []string
 
-	seen    *ttlCache[struct{}]
-	locales *ttlCache[string]
+	locales *channel.Cache[string]
 
 	lookupMu sync.Mutex
 	lookups  map[string]*lookup // users.info calls in flight, by user
 
-	// base outlives requests: background work runs under it until Run's
-	// drain gives up and cancels it.
-	base   context.Context
-	cancel context.CancelFunc
-	work   inflight
-	sem    chan struct{}
+	// dead is closed when the app is uninstalled or its token revoked:
+	// nothing more can be sent, and Run returns.
+	dead     chan struct{}
+	deadOnce sync.Once
+	deadWhy  atomic.Pointer[string]
 }
+
+var _ channel.Adapter = (*Adapter)(nil)
 
 // ErrConfig is wrapped by the errors New returns for a bad Config.
 var ErrConfig = errors.New("slack: invalid config")
@@ -144,17 +163,17 @@ func New(cfg Config, e chat.Engine) (*Adapter, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = channel.Sleep
 	}
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = 3
 	}
-	cfg.MaxRetries = max(cfg.MaxRetries, 0)
 	cfg.MaxRetryWait = orDefault(cfg.MaxRetryWait, time.Minute)
 	cfg.DedupWindow = orDefault(cfg.DedupWindow, time.Hour)
 	cfg.LocaleTTL = orDefault(cfg.LocaleTTL, time.Hour)
 	cfg.ReplyTimeout = orDefault(cfg.ReplyTimeout, 30*time.Second)
 	cfg.DrainTimeout = orDefault(cfg.DrainTimeout, 10*time.Second)
+	cfg.AckWait = orDefault(cfg.AckWait, 2*time.Second)
 	if cfg.DedupSize <= 0 {
 		cfg.DedupSize = 10000
 	}
@@ -174,28 +193,52 @@ func New(cfg Config, e chat.Engine) (*Adapter, error) {
 	if cfg.AppToken != "" {
 		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
 	}
-	base, cancel := context.WithCancel(context.Background())
-	return &Adapter{
+	a := &Adapter{
 		cfg:     cfg,
 		engine:  e,
 		api:     slackapi.New(cfg.BotToken, opts...),
 		log:     cfg.Logger.With(slog.String("platform", string(chat.Slack))),
 		obs:     cfg.Observer,
-		seen:    newTTLCache[struct{}](cfg.DedupSize, cfg.DedupWindow, cfg.Now),
-		locales: newTTLCache[string](cfg.LocaleCacheSize, cfg.LocaleTTL, cfg.Now),
+		names:   slackCommands(e),
+		locales: channel.NewCache[string](cfg.LocaleCacheSize, cfg.LocaleTTL, cfg.Now),
 		lookups: map[string]*lookup{},
-		base:    base,
-		cancel:  cancel,
-		sem:     make(chan struct{}, cfg.MaxConcurrent),
-	}, nil
+		dead:    make(chan struct{}),
+	}
+	a.retry = channel.Retry{
+		MaxRetries: cfg.MaxRetries,
+		MaxWait:    cfg.MaxRetryWait,
+		Sleep:      cfg.Sleep,
+		OnRateLimit: func(wait time.Duration) {
+			a.obs.RateLimitWait(chat.Slack, wait)
+		},
+	}
+	q := cfg.Queue
+	q.Platform, q.Engine, q.Observer, q.Logger, q.Now = chat.Slack, e, cfg.Observer, a.log, cfg.Now
+	q.Senders, q.DrainTimeout, q.ReplyTimeout = cfg.MaxConcurrent, cfg.DrainTimeout, cfg.ReplyTimeout
+	q.DedupWindow, q.DedupSize = cfg.DedupWindow, cfg.DedupSize
+	a.work = channel.NewDispatcher(q)
+	return a, nil
+}
+
+// Health is the adapter's state, for /readyz.
+func (a *Adapter) Health() channel.Health { return a.status.Health() }
+
+// Routes are the three HTTP endpoints in HTTP mode; none in Socket Mode
+// without a signing secret.
+func (a *Adapter) Routes() []channel.Route {
+	if a.cfg.SigningSecret == "" {
+		return nil
+	}
+	return []channel.Route{{Pattern: "/slack/", Handler: a.Handler()}}
 }
 
 // Run serves until ctx ends. In Socket Mode it keeps the WebSocket open,
 // reconnecting as Slack asks; in HTTP mode it only waits, since the main
 // program serves [Adapter.Handler]. Either way it then stops taking new
 // work, waits up to DrainTimeout for replies in flight, and returns nil.
-// It returns an error when the Socket Mode connection fails for good
-// (a revoked or invalid app token).
+// It returns an error (outcome Unauthorized) when the credentials fail for
+// good: the app token is refused, the app is uninstalled or its tokens are
+// revoked.
 func (a *Adapter) Run(ctx context.Context) error {
 	var err error
 	if a.cfg.AppToken != "" {
@@ -204,79 +247,46 @@ func (a *Adapter) Run(ctx context.Context) error {
 			err = nil
 		}
 	} else {
-		<-ctx.Done()
-	}
-	a.drain()
-	return err
-}
-
-// drain stops new work and waits for the work in flight.
-func (a *Adapter) drain() {
-	done := make(chan struct{})
-	go func() {
-		a.work.closeAndWait()
-		close(done)
-	}()
-	t := time.NewTimer(a.cfg.DrainTimeout)
-	defer t.Stop()
-	select {
-	case <-done:
-	case <-t.C:
-		a.log.Warn("slack: drain timed out; cancelling replies in flight")
-		a.cancel()
-		<-done
-	}
-	a.cancel()
-}
-
-// spawn runs f in the background under a fresh timeout, unless the adapter
-// is shutting down; it reports whether f will run.
-func (a *Adapter) spawn(f func(ctx context.Context)) bool {
-	return a.work.goFunc(func() {
+		a.setState(channel.Ready, "")
 		select {
-		case a.sem <- struct{}{}:
-		case <-a.base.Done():
-			return
+		case <-ctx.Done():
+		case <-a.dead:
 		}
-		defer func() { <-a.sem }()
-		ctx, cancel := context.WithTimeout(a.base, a.cfg.ReplyTimeout)
-		defer cancel()
-		f(ctx)
+	}
+	if err == nil {
+		if why := a.deadWhy.Load(); why != nil {
+			err = channel.Fail(channel.Unauthorized, *why)
+		}
+	}
+	a.work.Close()
+	if err != nil {
+		a.setState(channel.Failed, channel.CodeOf(err))
+		return err
+	}
+	a.setState(channel.Stopped, "")
+	return nil
+}
+
+// setState records the adapter's state, for Health, and logs a failure at
+// error the moment it happens.
+func (a *Adapter) setState(st channel.State, reason string) { a.status.Report(a.log, st, reason) }
+
+// die stops the channel for good: the app was uninstalled or its token
+// revoked. Replies in flight fail; Run returns.
+func (a *Adapter) die(why string) {
+	a.deadOnce.Do(func() {
+		a.deadWhy.Store(&why)
+		a.setState(channel.Failed, why)
+		close(a.dead)
 	})
 }
 
-// inflight counts background work and refuses more once closed.
-type inflight struct {
-	mu     sync.Mutex
-	closed bool
-	wg     sync.WaitGroup
-}
-
-func (g *inflight) goFunc(f func()) bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.closed {
-		return false
-	}
-	g.wg.Go(f)
-	return true
-}
-
-func (g *inflight) closeAndWait() {
-	g.mu.Lock()
-	g.closed = true
-	g.mu.Unlock()
-	g.wg.Wait()
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
+func (a *Adapter) isDead() bool {
 	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	case <-a.dead:
+		return true
+	default:
+		return false
 	}
 }
 

@@ -24,7 +24,10 @@
 //
 //   - "/safety question" answers ephemerally, through the command's
 //     response_url: only the asker sees it. "/safety" alone shows the
-//     topic menu (the engine's "/topics").
+//     topic menu (the engine's "/topics"), and "/safety forget", "/safety
+//     topics", "/safety language sw"… run the engine's commands, which
+//     cannot be typed as "/forget" in Slack. Replies name the commands in
+//     that form. "/safety help" asks for help, as the word does.
 //   - A mention in a channel is answered in a thread under it, with
 //     Message.Group set; a bare mention shows the topic menu. When the engine marks the reply Private, the thread
 //     gets only the engine's invitation and a link button that opens the
@@ -42,15 +45,26 @@
 //
 // # Delivery
 //
-// Slack wants an answer within three seconds, so every request and every
-// Socket Mode envelope is acknowledged at once and the work runs in the
-// background; [Adapter.Run] waits for that work when its context ends.
-// Events are de-duplicated by event_id for [Config.DedupWindow], so a retry
-// from Slack (X-Slack-Retry-Num, or a Socket Mode retry_attempt) is never
-// answered twice. A 429 is waited out as Retry-After says, up to
-// [Config.MaxRetries] times; Slack errors that mean the conversation is gone
-// (account_inactive, user_not_found, channel_not_found, not_in_channel,
-// is_archived, …) become [chat.ErrBlocked] and are not retried.
+// Work goes through the shared delivery layer (package channel): a user's
+// replies, from every surface, go out in the order asked; queues are
+// bounded; a flood is throttled; urgent replies go first. Slack wants an
+// answer within three seconds, so a command or a button press is
+// acknowledged once taken, and an event once answered or after
+// [Config.AckWait], whichever comes first; work refused because the queues
+// are full is not acknowledged (HTTP 429 or 503; no Socket Mode ack), so
+// that Slack sends it again. Events are de-duplicated by event_id, Socket
+// Mode requests by envelope id, and signed HTTP requests by their signature
+// within [Config.DedupWindow], so neither a retry from Slack
+// (X-Slack-Retry-Num, retry_attempt) nor a replayed request is answered
+// twice. A vote (helpful, not helpful) counts once per user and message.
+// Every Web API request goes through [Adapter.call]: a 429 is waited out as
+// Retry-After says, up to [Config.MaxRetries] times; Slack errors that mean
+// the conversation is gone (account_inactive, user_not_found,
+// channel_not_found, not_in_channel, is_archived, …) are the outcome
+// "blocked" and are not retried (in a DM the engine then forgets the user).
+// When the app is uninstalled (app_uninstalled), its tokens revoked
+// (tokens_revoked), or Slack refuses a token (invalid_auth), the channel
+// stops: logged at error, Health Failed, Run returns an Unauthorized error.
 //
 // # Language
 //

@@ -169,13 +169,14 @@ type fakeSlack struct {
 	mu     sync.Mutex
 	calls  []call
 	script map[string][]http.HandlerFunc
+	refuse map[string]string // channel → the error every chat.postMessage there gets
 	locale string
 	ws     http.HandlerFunc
 }
 
 func MustFakeSlack(tb testing.TB) *fakeSlack {
 	tb.Helper()
-	f := &fakeSlack{tb: tb, script: map[string][]http.HandlerFunc{}, locale: "es-ES"}
+	f := &fakeSlack{tb: tb, script: map[string][]http.HandlerFunc{}, refuse: map[string]string{}, locale: "es-ES"}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	tb.Cleanup(f.srv.Close)
 	return f
@@ -225,6 +226,8 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	var h http.HandlerFunc
 	if q := f.script[c.Method]; len(q) > 0 {
 		h, f.script[c.Method] = q[0], q[1:]
+	} else if code := f.refuse[c.field("channel")]; code != "" && c.Method == "chat.postMessage" {
+		h = slackError(code)
 	}
 	f.mu.Unlock()
 	if h != nil {
@@ -348,6 +351,14 @@ func (e *fakeEngine) Respond(_ context.Context, m chat.Message) (chat.Reply, err
 		return chat.Reply{Kind: chat.KindUrgent, Lang: "en", Private: true, Text: "Call 116 now."}, nil
 	case m.Text == "/topics":
 		return chat.Reply{Kind: chat.KindCommand, Lang: "en", Text: "Topics"}, nil
+	case m.Text == "/forget":
+		return chat.Reply{Kind: chat.KindCommand, Lang: "en", Text: "Deleted. Type /start to begin again, or /privacy."}, nil
+	case m.Text == "vote":
+		return chat.Reply{Kind: chat.KindAnswer, Lang: "en", Text: "Was this helpful?", Choices: []chat.Choice{
+			{Label: "Tell me more", Payload: "more:x"},
+			{Label: "Helpful", Payload: "yes:x", Vote: true},
+			{Label: "Not helpful", Payload: "no:x", Vote: true},
+		}}, nil
 	}
 	return chat.Reply{Kind: chat.KindAnswer, Lang: "en", Text: "echo: " + m.Text}, nil
 }
@@ -359,7 +370,13 @@ func (e *fakeEngine) OptOut(_ context.Context, u chat.User) error {
 	return nil
 }
 
-func (e *fakeEngine) Commands(string) []chat.Command { return nil }
+func (e *fakeEngine) Commands(string) []chat.Command {
+	var out []chat.Command
+	for _, n := range []string{"start", "topics", "helplines", "language", "country", "privacy", "forget", "help"} {
+		out = append(out, chat.Command{Name: n, Description: n})
+	}
+	return out
+}
 
 func (e *fakeEngine) Home(_ context.Context, _ chat.User, hint string) (chat.Reply, error) {
 	e.mu.Lock()

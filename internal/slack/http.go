@@ -11,6 +11,8 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/salama-safety/salama/internal/channel"
 )
 
 const (
@@ -142,10 +144,15 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byt
 			a.log.Debug("slack: event retried by Slack", "event", ev.InnerEvent.Type,
 				"retry_reason", r.Header.Get("X-Slack-Retry-Reason"))
 		}
-		if !a.handleEvent(ev) {
-			unavailable(w)
+		t, err := a.handleEvent(ev)
+		if err != nil && !errors.Is(err, channel.ErrDuplicate) {
+			channel.Refuse(w, err)
 			return
 		}
+		// Answered once replied, or after AckWait: within Slack's three
+		// seconds either way. A retry of an event in flight waits the
+		// same way, and is not answered twice.
+		channel.Await(r.Context(), t, a.cfg.AckWait)
 		w.WriteHeader(http.StatusOK)
 	case slackevents.AppRateLimited:
 		a.log.Warn("slack: events rate limited by Slack")
@@ -166,8 +173,8 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []by
 		http.Error(w, "malformed command", http.StatusBadRequest)
 		return
 	}
-	if !a.handleCommand(cmd) {
-		unavailable(w)
+	if _, err := a.handleCommand(replayID(r), cmd); err != nil && !errors.Is(err, channel.ErrDuplicate) {
+		channel.Refuse(w, err)
 		return
 	}
 	// An empty 200 shows nothing; the answer follows via response_url.
@@ -185,8 +192,8 @@ func (a *Adapter) serveInteractive(w http.ResponseWriter, r *http.Request, body 
 		http.Error(w, "malformed interaction", http.StatusBadRequest)
 		return
 	}
-	if !a.handleInteraction(cb) {
-		unavailable(w)
+	if _, err := a.handleInteraction(replayID(r), cb); err != nil && !errors.Is(err, channel.ErrDuplicate) {
+		channel.Refuse(w, err)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -202,7 +209,7 @@ func withForm(r *http.Request, form url.Values) *http.Request {
 	return r2
 }
 
-func unavailable(w http.ResponseWriter) {
-	w.Header().Set("Retry-After", "1")
-	http.Error(w, "shutting down", http.StatusServiceUnavailable)
-}
+// replayID identifies a signed request: its signature, which covers its
+// timestamp and body. Slack never sends the same one twice, so a second
+// within the signature window is a replay, answered 200 and ignored.
+func replayID(r *http.Request) string { return "s:" + r.Header.Get("X-Slack-Signature") }

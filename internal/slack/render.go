@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
-	"unicode/utf8"
 
 	slackapi "github.com/slack-go/slack"
 
+	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
 )
 
@@ -30,84 +31,65 @@ var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // renderBlocks turns a reply (and extra choices the adapter adds) into
 // Block Kit: sections of escaped mrkdwn text, then rows of buttons whose
-// action_ids ("c0", "c1", …) are unique within the message.
+// action_ids are unique within the message: "c0", "c1", …, and "v2", "v3"
+// for votes. A choice without a label is left out. Past Slack's 50 blocks
+// the text is shortened, never the choices.
 func renderBlocks(r chat.Reply, extra ...chat.Choice) []slackapi.Block {
-	var blocks []slackapi.Block
-	for _, chunk := range splitText(escape(r.Text), maxSectionText) {
-		blocks = append(blocks, slackapi.NewSectionBlock(
-			slackapi.NewTextBlockObject(slackapi.MarkdownType, chunk, false, false), nil, nil))
-	}
-	choices := append(append([]chat.Choice(nil), r.Choices...), extra...)
+	var rows [][]slackapi.BlockElement
 	var row []slackapi.BlockElement
-	flush := func() {
-		if len(row) > 0 {
-			blocks = append(blocks, slackapi.NewActionBlock(fmt.Sprintf("choices%d", len(blocks)), row...))
-			row = nil
+	for i, c := range append(slices.Clone(r.Choices), extra...) {
+		label := strings.TrimSpace(c.Label)
+		if label == "" || c.URL == "" && c.Payload == "" {
+			continue
 		}
-	}
-	for i, c := range choices {
-		label := slackapi.NewTextBlockObject(slackapi.PlainTextType, truncate(c.Label, maxButtonLabel), true, false)
-		b := slackapi.NewButtonBlockElement(fmt.Sprintf("c%d", i), c.Payload, label)
+		text := slackapi.NewTextBlockObject(slackapi.PlainTextType, channel.Shorten(label, maxButtonLabel), true, false)
+		id := fmt.Sprintf("c%d", i)
+		if c.Vote {
+			id = fmt.Sprintf("%s%d", voteAction, i)
+		}
+		b := slackapi.NewButtonBlockElement(id, c.Payload, text)
 		if c.URL != "" {
 			b.Value = ""
 			b.URL = c.URL
 		}
 		row = append(row, b)
 		if len(row) == maxButtonsPerRow {
-			flush()
+			rows, row = append(rows, row), nil
 		}
 	}
-	flush()
-	if len(blocks) > maxBlocks {
-		blocks = blocks[:maxBlocks]
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	rows = rows[:min(len(rows), maxBlocks-1)]
+	texts := channel.Split(r.Text, maxSectionText, mrkdwnMeasure)
+	if room := maxBlocks - len(rows); len(texts) > room {
+		texts = append(texts[:room-1], channel.Shorten(texts[room-1], maxSectionText-1))
+		texts[room-1] = strings.TrimSuffix(texts[room-1], "…") + " …"
+	}
+	var blocks []slackapi.Block
+	for _, t := range texts {
+		blocks = append(blocks, slackapi.NewSectionBlock(
+			slackapi.NewTextBlockObject(slackapi.MarkdownType, escape(t), false, false), nil, nil))
+	}
+	for _, els := range rows {
+		blocks = append(blocks, slackapi.NewActionBlock(fmt.Sprintf("choices%d", len(blocks)), els...))
 	}
 	return blocks
 }
 
-// splitText cuts s into pieces of at most limit characters, preferring
-// paragraph breaks, then line breaks, then spaces.
-func splitText(s string, limit int) []string {
-	s = strings.TrimSpace(s)
-	var out []string
-	for s != "" {
-		if utf8.RuneCountInString(s) <= limit {
-			out = append(out, s)
-			break
-		}
-		cut := byteOffset(s, limit)
-		head := s[:cut]
-		for _, sep := range []string{"\n\n", "\n", " "} {
-			if i := strings.LastIndex(head, sep); i > 0 {
-				cut = i
-				break
-			}
-		}
-		// Never cut inside an escape such as "&amp;".
-		if i := strings.LastIndexByte(s[:cut], '&'); i >= 0 && !strings.Contains(s[i:cut], ";") && i > 0 {
-			cut = i
-		}
-		out = append(out, strings.TrimSpace(s[:cut]))
-		s = strings.TrimSpace(s[cut:])
-	}
-	return out
-}
+// voteAction starts the action_id of a vote button.
+const voteAction = "v"
 
-// byteOffset is the byte index of the n-th rune of s.
-func byteOffset(s string, n int) int {
-	for i := range s {
-		if n == 0 {
-			return i
-		}
-		n--
+// mrkdwnMeasure weighs a rune as it counts once escaped: Slack's limits
+// are on the escaped text.
+func mrkdwnMeasure(r rune) int {
+	switch r {
+	case '&':
+		return len("&amp;")
+	case '<', '>':
+		return len("&lt;")
 	}
-	return len(s)
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
+	return 1
 }
 
 // plainText turns Slack's encoded message text back into what the user
@@ -148,7 +130,7 @@ func appRedirect(appID, teamID string) string {
 }
 
 // defaultPrivateLabel is the label when the caller gives none; salama
-// serve gives the reply's language's own (locales, button_private_chat).
+// serve gives the reply's language's own (locales, button_private).
 func defaultPrivateLabel(string) string { return "Open a private chat" }
 
 // mediaOf maps a shared file's MIME type to the kind of media it is.

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	slackapi "github.com/slack-go/slack"
 
+	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
 )
 
@@ -87,7 +87,7 @@ func TestRenderBlocks(t *testing.T) {
 func TestSplitText(t *testing.T) {
 	para := strings.Repeat("word ", 500) // 2500 characters
 	long := para + "\n\n" + para + "\n\n" + strings.Repeat("x", 7000)
-	parts := splitText(escape(long), maxSectionText)
+	parts := sections(long)
 	if len(parts) < 4 {
 		t.Fatalf("%d parts, want at least 4", len(parts))
 	}
@@ -100,14 +100,24 @@ func TestSplitText(t *testing.T) {
 		total += n
 	}
 	// Entities must not be cut.
-	for _, p := range splitText(strings.Repeat("&amp;", 1000), maxSectionText) {
+	for _, p := range sections(strings.Repeat("&", 1000)) {
 		if strings.Count(p, "&") != strings.Count(p, ";") {
 			t.Errorf("entity cut in %q…", p[:20])
 		}
 	}
-	if got := splitText("", 10); len(got) != 0 {
-		t.Errorf("splitText(\"\") = %q", got)
+	if got := sections(""); len(got) != 0 {
+		t.Errorf("sections(\"\") = %q", got)
 	}
+}
+
+// sections are the texts of a reply's section blocks: split by the escaped
+// length, then escaped.
+func sections(s string) []string {
+	var out []string
+	for _, p := range channel.Split(s, maxSectionText, mrkdwnMeasure) {
+		out = append(out, escape(p))
+	}
+	return out
 }
 
 func TestWithRegion(t *testing.T) {
@@ -122,33 +132,6 @@ func TestWithRegion(t *testing.T) {
 		if got := withRegion(tt.tag, tt.country); got != tt.want {
 			t.Errorf("withRegion(%q, %q) = %q, want %q", tt.tag, tt.country, got, tt.want)
 		}
-	}
-}
-
-func TestTTLCache(t *testing.T) {
-	now := time.Unix(1700000000, 0)
-	c := newTTLCache[string](2, time.Hour, func() time.Time { return now })
-	if !c.Add("a", "1") || c.Add("a", "2") {
-		t.Fatal("Add: the first caller must win")
-	}
-	if v, _ := c.Get("a"); v != "1" {
-		t.Errorf("Get(a) = %q, want 1", v)
-	}
-	c.Put("b", "2")
-	c.Put("c", "3") // evicts a, the oldest
-	if _, ok := c.Get("a"); ok {
-		t.Error("a survived past the size bound")
-	}
-	now = now.Add(time.Hour)
-	if _, ok := c.Get("b"); ok {
-		t.Error("b survived its ttl")
-	}
-	if !c.Add("b", "again") {
-		t.Error("Add after expiry refused")
-	}
-	c.Delete("b")
-	if _, ok := c.Get("b"); ok {
-		t.Error("b survived Delete")
 	}
 }
 

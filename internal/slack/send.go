@@ -3,13 +3,14 @@ package slack
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
 
+	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
 )
 
@@ -27,10 +28,13 @@ type target struct {
 	dmUser string
 }
 
-// deliver renders r and sends it to t, waiting out rate limits. Its errors
-// are classified: chat.ErrBlocked, *chat.RateLimitError,
-// *chat.TemporaryError or a permanent error.
+// deliver renders r and sends it to t. Its errors are classified
+// (*channel.Error, a context error).
 func (a *Adapter) deliver(ctx context.Context, t target, r chat.Reply, extra ...chat.Choice) error {
+	if a.isDead() {
+		return channel.Fail(channel.Unauthorized, *a.deadWhy.Load())
+	}
+	r.Text = a.slackForms(r.Text)
 	blocks := renderBlocks(r, extra...)
 	// The top-level text is the notification and screen-reader fallback.
 	opts := []slackapi.MsgOption{
@@ -39,24 +43,24 @@ func (a *Adapter) deliver(ctx context.Context, t target, r chat.Reply, extra ...
 	}
 	if t.responseURL != "" {
 		opts = append(opts, slackapi.MsgOptionResponseURL(t.responseURL, slackapi.ResponseTypeEphemeral))
-		return a.withRetry(ctx, func(ctx context.Context) error {
+		return a.call(ctx, func(ctx context.Context) error {
 			_, _, err := a.api.PostMessageContext(ctx, "", opts...)
 			return err
 		})
 	}
-	channel := t.channel
+	ch := t.channel
 	if t.dmUser != "" {
 		id, err := a.openDM(ctx, t.dmUser)
 		if err != nil {
 			return err
 		}
-		channel = id
+		ch = id
 	}
 	if t.threadTS != "" {
 		opts = append(opts, slackapi.MsgOptionTS(t.threadTS))
 	}
-	return a.withRetry(ctx, func(ctx context.Context) error {
-		_, _, err := a.api.PostMessageContext(ctx, channel, opts...)
+	return a.call(ctx, func(ctx context.Context) error {
+		_, _, err := a.api.PostMessageContext(ctx, ch, opts...)
 		return err
 	})
 }
@@ -64,7 +68,7 @@ func (a *Adapter) deliver(ctx context.Context, t target, r chat.Reply, extra ...
 // openDM returns the id of the bot's DM with user.
 func (a *Adapter) openDM(ctx context.Context, user string) (string, error) {
 	var id string
-	err := a.withRetry(ctx, func(ctx context.Context) error {
+	err := a.call(ctx, func(ctx context.Context) error {
 		ch, _, _, err := a.api.OpenConversationContext(ctx, &slackapi.OpenConversationParameters{Users: []string{user}})
 		if err == nil {
 			id = ch.ID
@@ -74,32 +78,16 @@ func (a *Adapter) openDM(ctx context.Context, user string) (string, error) {
 	return id, err
 }
 
-// withRetry calls f until it succeeds, fails for good, or MaxRetries
-// retries are spent. It waits as long as a 429's Retry-After says (up to
-// MaxRetryWait) and backs off after a temporary failure.
-func (a *Adapter) withRetry(ctx context.Context, f func(context.Context) error) error {
-	for attempt := 0; ; attempt++ {
-		err := classify(f(ctx))
-		if err == nil {
-			return nil
-		}
-		retry, wait := chat.Retryable(err)
-		if !retry || attempt >= a.cfg.MaxRetries || ctx.Err() != nil {
-			return err
-		}
-		var rl *chat.RateLimitError
-		if errors.As(err, &rl) {
-			if wait > a.cfg.MaxRetryWait {
-				return err
-			}
-			a.obs.RateLimitWait(chat.Slack, wait)
-		} else {
-			wait = time.Duration(1<<attempt) * 500 * time.Millisecond
-		}
-		if serr := a.cfg.Sleep(ctx, wait); serr != nil {
-			return err
-		}
+// call is the one function every Web API request goes through: it is made
+// and retried by the shared policy (channel.Retry: Retry-After waited out,
+// backoff with jitter after a temporary failure), and its error classified.
+// A refused or revoked token stops the channel.
+func (a *Adapter) call(ctx context.Context, fn func(context.Context) error) error {
+	err := a.retry.Do(ctx, func(ctx context.Context) error { return classify(fn(ctx)) })
+	if channel.OutcomeOf(err) == channel.Unauthorized {
+		a.die(channel.CodeOf(err))
 	}
+	return err
 }
 
 // Slack error codes that mean the conversation is gone for the bot: it
@@ -115,6 +103,15 @@ var blockedCodes = map[string]bool{
 	"messages_tab_disabled": true,
 }
 
+// Slack error codes that mean the bot's credentials are gone.
+var authCodes = map[string]bool{
+	"invalid_auth":    true,
+	"not_authed":      true,
+	"token_revoked":   true,
+	"token_expired":   true,
+	"app_uninstalled": true,
+}
+
 // Slack error codes worth another try.
 var temporaryCodes = map[string]bool{
 	"internal_error":      true,
@@ -123,18 +120,7 @@ var temporaryCodes = map[string]bool{
 	"request_timeout":     true,
 }
 
-// blockedError is chat.ErrBlocked with the Slack code that caused it.
-type blockedError struct{ code string }
-
-func (e *blockedError) Error() string { return "slack: " + e.code + ": " + chat.ErrBlocked.Error() }
-func (e *blockedError) Unwrap() error { return chat.ErrBlocked }
-
-// apiError is a permanent Slack API error, by code.
-type apiError struct{ code string }
-
-func (e *apiError) Error() string { return "slack: api error: " + e.code }
-
-// classify maps a slack-go error to the chat package's send errors.
+// classify maps a slack-go error to the delivery layer's.
 func classify(err error) error {
 	if err == nil {
 		return nil
@@ -144,82 +130,38 @@ func classify(err error) error {
 	}
 	var rl *slackapi.RateLimitedError
 	if errors.As(err, &rl) {
-		return &chat.RateLimitError{RetryAfter: rl.RetryAfter}
+		return channel.RateLimit(rl.RetryAfter, "429")
 	}
 	var sc slackapi.StatusCodeError
 	if errors.As(err, &sc) {
+		code := "http_" + strconv.Itoa(sc.Code)
 		switch {
 		case sc.Code == http.StatusTooManyRequests:
-			return &chat.RateLimitError{RetryAfter: time.Second}
+			return channel.RateLimit(time.Second, code)
 		case sc.Code >= 500:
-			return &chat.TemporaryError{Err: err}
+			return channel.Fail(channel.Server, code)
 		}
-		return &apiError{code: fmt.Sprintf("http_%d", sc.Code)}
+		return channel.Fail(channel.BadRequest, code)
 	}
 	var se slackapi.SlackErrorResponse
 	if errors.As(err, &se) {
 		switch {
 		case blockedCodes[se.Err]:
-			return &blockedError{code: se.Err}
+			return channel.Fail(channel.Blocked, se.Err)
+		case authCodes[se.Err]:
+			return channel.Fail(channel.Unauthorized, se.Err)
 		case se.Err == "ratelimited":
-			return &chat.RateLimitError{RetryAfter: time.Second}
+			return channel.RateLimit(time.Second, se.Err)
 		case temporaryCodes[se.Err]:
-			return &chat.TemporaryError{Err: err}
+			return channel.Fail(channel.Server, se.Err)
 		}
-		return &apiError{code: se.Err}
+		return channel.Fail(channel.BadRequest, se.Err)
 	}
 	var ne net.Error
 	if errors.As(err, &ne) {
-		return &chat.TemporaryError{Err: err}
+		return channel.Fail(channel.Network, "")
 	}
 	// A response_url answers errors as bare text ("expired_url", "used_url",
 	// …) that the library turns into an untyped error.
-	return &apiError{code: "other"}
-}
-
-// reason is the short, fixed word that describes a send error for metrics
-// and logs. It never contains content or ids.
-func reason(err error) string {
-	var (
-		rl *chat.RateLimitError
-		te *chat.TemporaryError
-		ae *apiError
-	)
-	switch {
-	case errors.Is(err, chat.ErrBlocked):
-		return "blocked"
-	case errors.As(err, &rl):
-		return "rate_limited"
-	case errors.As(err, &te):
-		var sc slackapi.StatusCodeError
-		var se slackapi.SlackErrorResponse
-		if errors.As(err, &sc) || errors.As(err, &se) {
-			return "server"
-		}
-		return "network"
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return "timeout"
-	case errors.As(err, &ae):
-		return "api"
-	}
-	return "other"
-}
-
-// code is the Slack error code behind a classified error, for logs; it is
-// one of Slack's fixed words, never content.
-func code(err error) string {
-	var (
-		be *blockedError
-		ae *apiError
-		se slackapi.SlackErrorResponse
-	)
-	switch {
-	case errors.As(err, &be):
-		return be.code
-	case errors.As(err, &ae):
-		return ae.code
-	case errors.As(err, &se):
-		return se.Err
-	}
-	return ""
+	return channel.Fail(channel.Expired, "response_url")
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
 )
 
@@ -579,7 +580,7 @@ func TestSendErrors(t *testing.T) {
 		{"channel gone", []http.HandlerFunc{slackError("channel_not_found")}, 1, "blocked"},
 		{"not in channel", []http.HandlerFunc{slackError("not_in_channel")}, 1, "blocked"},
 		{"inactive account", []http.HandlerFunc{slackError("account_inactive")}, 1, "blocked"},
-		{"bad request", []http.HandlerFunc{slackError("invalid_blocks")}, 1, "api"},
+		{"bad request", []http.HandlerFunc{slackError("invalid_blocks")}, 1, "bad_request"},
 		{"server error, then ok", []http.HandlerFunc{status(http.StatusInternalServerError)}, 2, ""},
 		{"server down", []http.HandlerFunc{
 			status(http.StatusBadGateway), status(http.StatusBadGateway),
@@ -630,8 +631,13 @@ func TestClassify(t *testing.T) {
 			if got := errors.Is(err, chat.ErrBlocked); got != tt.wantBlocked {
 				t.Errorf("classify(%v) blocked = %v, want %v", tt.err, got, tt.wantBlocked)
 			}
-			if retry, wait := chat.Retryable(err); retry != tt.wantRetry || wait != tt.wantWait {
-				t.Errorf("Retryable(classify(%v)) = %v, %v, want %v, %v", tt.err, retry, wait, tt.wantRetry, tt.wantWait)
+			var wait time.Duration
+			var ce *channel.Error
+			if errors.As(err, &ce) {
+				wait = ce.RetryAfter
+			}
+			if retry := channel.OutcomeOf(err).Retryable(); retry != tt.wantRetry || wait != tt.wantWait {
+				t.Errorf("classify(%v) = %v: retryable %v after %v, want %v, %v", tt.err, err, retry, wait, tt.wantRetry, tt.wantWait)
 			}
 		})
 	}

@@ -11,15 +11,17 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	"golang.org/x/text/language"
 
+	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
 )
 
@@ -27,7 +29,7 @@ import (
 const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 
 // maxUpdateBytes bounds a webhook body; real updates are a few kilobytes.
-const maxUpdateBytes = 1 << 20
+const maxUpdateBytes = 256 << 10
 
 // allowedUpdates are the update kinds the bot asks Telegram for.
 var allowedUpdates = []string{
@@ -38,8 +40,8 @@ var allowedUpdates = []string{
 }
 
 // Adapter connects an engine to a Telegram bot. Create it with [New], start
-// it with [Adapter.Run]; in webhook mode mount [Adapter.Handler] on an HTTPS
-// server.
+// it with [Adapter.Run]; in webhook mode mount its [Adapter.Routes] on an
+// HTTPS server.
 type Adapter struct {
 	cfg    Config
 	engine chat.Engine
@@ -47,19 +49,26 @@ type Adapter struct {
 	bot    *bot.Bot
 	botID  int64
 	client observingClient
-	limits *limits
-	work   *dispatcher
+	spacer *channel.Spacer
+	retry  channel.Retry
+	work   *channel.Dispatcher
+	status channel.Status
 	// secretSum is the SHA-256 of the webhook secret, compared in constant
 	// time whatever the header's length.
 	secretSum [sha256.Size]byte
+	hookPath  string
 
 	running  atomic.Bool
 	ready    atomic.Bool
 	username atomic.Pointer[string]
-	// lastUpdate is the highest update_id handed to the dispatcher in
-	// polling mode, confirmed to Telegram on shutdown.
-	lastUpdate atomic.Int64
+	// poller is the polling loop, once it runs; read after it stopped.
+	poller *poller
+	// side runs answerCallbackQuery outside the chat queues.
+	side    sync.WaitGroup
+	sideSem chan struct{}
 }
+
+var _ channel.Adapter = (*Adapter)(nil)
 
 // New returns an adapter for engine. It makes no request: Run does.
 func New(cfg Config, engine chat.Engine) (*Adapter, error) {
@@ -75,26 +84,33 @@ func New(cfg Config, engine chat.Engine) (*Adapter, error) {
 		engine:    engine,
 		log:       cfg.Logger.With("platform", string(chat.Telegram)),
 		client:    observingClient{c: cfg.HTTPClient},
-		limits:    newLimits(cfg.Now),
-		work:      newDispatcher(cfg.MaxConcurrency),
+		spacer:    &channel.Spacer{Rate: float64(cfg.GlobalRate), Now: cfg.Now, Sleep: cfg.Sleep},
 		secretSum: sha256.Sum256([]byte(cfg.WebhookSecret)),
+		sideSem:   make(chan struct{}, 16),
 	}
+	if cfg.WebhookURL != "" {
+		u, _ := url.Parse(cfg.WebhookURL) // checked by withDefaults
+		a.hookPath = u.Path
+	}
+	a.retry = channel.Retry{
+		Base:        cfg.RetryBase,
+		MaxRetries:  cfg.MaxRetries,
+		Sleep:       cfg.Sleep,
+		OnRateLimit: a.onRateLimit,
+	}
+	q := cfg.Queue
+	q.Platform, q.Engine, q.Observer, q.Logger, q.Now = chat.Telegram, engine, cfg.Observer, a.log, cfg.Now
+	q.Senders, q.DrainTimeout = cfg.MaxConcurrency, cfg.DrainTimeout
+	a.work = channel.NewDispatcher(q)
 	if cfg.BotUsername != "" {
 		a.setUsername(cfg.BotUsername)
 	}
 	a.bot, err = bot.New(cfg.Token,
 		bot.WithServerURL(cfg.APIURL),
 		bot.WithSkipGetMe(),
-		bot.WithHTTPClient(cfg.PollTimeout, a.client),
-		bot.WithAllowedUpdates(allowedUpdates),
-		// One worker, synchronous handler, unbuffered channel: the library
-		// asks for the next batch (confirming this one) only after every
-		// update of it is in the dispatcher.
-		bot.WithWorkers(1),
-		bot.WithNotAsyncHandlers(),
-		bot.WithUpdatesChannelCap(0),
-		bot.WithDefaultHandler(a.onPolledUpdate),
-		bot.WithErrorsHandler(a.onLibraryError),
+		bot.WithHTTPClient(cfg.RequestTimeout, a.client),
+		bot.WithDefaultHandler(func(context.Context, *bot.Bot, *models.Update) {}),
+		bot.WithErrorsHandler(func(error) {}),
 		bot.WithDebugHandler(func(string, ...any) {}),
 	)
 	if err != nil {
@@ -105,83 +121,103 @@ func New(cfg Config, engine chat.Engine) (*Adapter, error) {
 	return a, nil
 }
 
+func (a *Adapter) platform() chat.Platform { return chat.Telegram }
+
 // Ready reports whether the adapter is set up and taking updates.
 func (a *Adapter) Ready() bool { return a.ready.Load() }
 
+// Health is the adapter's state, for /readyz.
+func (a *Adapter) Health() channel.Health { return a.status.Health() }
+
+// Routes is the webhook endpoint in webhook mode (the path of WebhookURL),
+// none in polling mode.
+func (a *Adapter) Routes() []channel.Route {
+	if a.hookPath == "" {
+		return nil
+	}
+	return []channel.Route{{Pattern: "POST " + a.hookPath, Handler: a.Handler()}}
+}
+
 // Run sets the bot up (getMe when the username is not configured, the
 // command menu, the webhook or its removal), then takes updates until ctx is
-// done: by long polling, or from [Adapter.Handler] in webhook mode. When ctx
-// is done it stops taking updates, waits up to DrainTimeout for the replies
-// in flight (then cancels them, and waits one more second at most), and
-// returns nil. It returns an error when setup fails. Run may
-// be called once.
+// done: by long polling, or from [Adapter.Handler] in webhook mode. Set-up
+// and polling are retried with backoff while Telegram is unreachable,
+// logged at error and shown by Health. When ctx is done Run stops taking
+// updates, waits up to DrainTimeout for the replies in flight (then cancels
+// them), confirms the updates answered, and returns nil. It returns an
+// error (outcome Unauthorized) when Telegram refuses the token. Run may be
+// called once.
 func (a *Adapter) Run(ctx context.Context) error {
 	if !a.running.CompareAndSwap(false, true) {
 		return errors.New("telegram: Run called twice")
 	}
-	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelWork()
-
-	if err := a.setup(ctx); err != nil {
-		if ctx.Err() != nil {
-			return nil
+	err := a.setup(ctx)
+	if err == nil {
+		a.ready.Store(true)
+		a.setState(channel.Ready, "")
+		mode := "polling"
+		if a.webhook() {
+			mode = "webhook"
 		}
+		a.log.Info("telegram adapter running", "mode", mode)
+		if a.webhook() {
+			<-ctx.Done()
+		} else {
+			err = a.poll(ctx)
+		}
+	}
+	a.ready.Store(false)
+	if left := a.work.Close(); left > 0 {
+		a.log.Warn("telegram replies cancelled at shutdown; their updates were not confirmed", "count", left)
+	}
+	a.side.Wait()
+	if !a.webhook() {
+		a.confirm()
+	}
+	if err != nil && ctx.Err() == nil {
+		a.setState(channel.Failed, string(channel.OutcomeOf(err)))
 		return err
 	}
-
-	a.work.start(workCtx)
-	a.ready.Store(true)
-	mode := "polling"
-	if a.webhook() {
-		mode = "webhook"
-	}
-	a.log.Info("telegram adapter running", "mode", mode)
-	if a.webhook() {
-		<-ctx.Done()
-	} else {
-		a.bot.Start(ctx)
-	}
-
-	a.ready.Store(false)
-	drained := a.work.close()
-	t := time.NewTimer(a.cfg.DrainTimeout)
-	defer t.Stop()
-	select {
-	case <-drained:
-	case <-t.C:
-		// Telegram already counts these updates as delivered: their
-		// replies are lost, the price of a bounded shutdown.
-		a.log.Warn("telegram drain timed out; cancelling replies in flight")
-		cancelWork()
-		// Cancelled work ends quickly, unless the engine ignores its
-		// context: Run must return all the same.
-		select {
-		case <-drained:
-		case <-time.After(time.Second):
-			a.log.Warn("telegram replies still running after cancel")
-		}
-	}
-	if n := a.work.dropped.Load(); n > 0 {
-		a.log.Warn("telegram updates dropped at shutdown", "count", n)
-	}
-	if !a.webhook() {
-		a.confirmUpdates()
-	}
+	a.setState(channel.Stopped, "")
 	a.log.Info("telegram adapter stopped")
 	return nil
 }
 
+// setState records the adapter's state, for Health, and logs a failure at
+// error the moment it happens.
+func (a *Adapter) setState(st channel.State, reason string) { a.status.Report(a.log, st, reason) }
+
 func (a *Adapter) webhook() bool { return a.cfg.WebhookURL != "" }
+
+// setupCall makes one set-up request, retrying while Telegram is
+// unreachable or failing (with backoff, Health Retrying) until ctx is done.
+// Only a refusal of the token, or of the request itself, is final.
+func (a *Adapter) setupCall(ctx context.Context, method string, fn func(context.Context) error) error {
+	for n := 0; ; n++ {
+		err := a.call(ctx, op{method: method}, fn)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		o := channel.OutcomeOf(err)
+		if !o.Retryable() && o != channel.Other {
+			return fmt.Errorf("telegram: %s: %w", method, err)
+		}
+		a.setState(channel.Retrying, string(o))
+		if err := a.cfg.Sleep(ctx, a.retry.Backoff(n)); err != nil {
+			return err
+		}
+	}
+}
 
 func (a *Adapter) setup(ctx context.Context) error {
 	if a.botUsername() == "" {
 		var me *models.User
-		err := a.call(ctx, op{method: "getMe"}, func(ctx context.Context) (err error) {
+		err := a.setupCall(ctx, "getMe", func(ctx context.Context) (err error) {
 			me, err = a.bot.GetMe(ctx)
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("telegram: getMe: %w", err)
+			return err
 		}
 		if me.Username == "" {
 			return errors.New("telegram: getMe returned no username")
@@ -192,7 +228,7 @@ func (a *Adapter) setup(ctx context.Context) error {
 	a.registerCommands(ctx)
 
 	if a.webhook() {
-		err := a.call(ctx, op{method: "setWebhook"}, func(ctx context.Context) error {
+		return a.setupCall(ctx, "setWebhook", func(ctx context.Context) error {
 			_, err := a.bot.SetWebhook(ctx, &bot.SetWebhookParams{
 				URL:            a.cfg.WebhookURL,
 				AllowedUpdates: allowedUpdates,
@@ -200,21 +236,13 @@ func (a *Adapter) setup(ctx context.Context) error {
 			})
 			return err
 		})
-		if err != nil {
-			return fmt.Errorf("telegram: setWebhook: %w", err)
-		}
-		return nil
 	}
 	// getUpdates answers 409 while a webhook is set. Pending updates are
 	// kept.
-	err := a.call(ctx, op{method: "deleteWebhook"}, func(ctx context.Context) error {
+	return a.setupCall(ctx, "deleteWebhook", func(ctx context.Context) error {
 		_, err := a.bot.DeleteWebhook(ctx, &bot.DeleteWebhookParams{})
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("telegram: deleteWebhook: %w", err)
-	}
-	return nil
 }
 
 var commandRE = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
@@ -236,14 +264,34 @@ func (a *Adapter) registerCommands(ctx context.Context) {
 	a.setCommands(ctx, def, "")
 	seen := map[string]bool{}
 	for _, l := range langs {
-		// Telegram's language_code is ISO 639-1: "pt" for "pt-BR".
-		code := strings.ToLower(strings.FieldsFunc(l, func(r rune) bool { return r == '-' || r == '_' })[0])
-		if seen[code] {
+		code := languageCode(l)
+		if code == "" || seen[code] {
 			continue
 		}
 		seen[code] = true
 		a.setCommands(ctx, l, code)
 	}
+}
+
+// languageCode is the language_code Telegram knows a language by: a
+// two-letter ISO 639-1 code, "pt" for "pt-BR". Filipino has none; Telegram
+// apps in Filipino report "tl" (Tagalog), so its menu goes there. A
+// language without a two-letter code gets no menu of its own ("") and sees
+// the default one.
+func languageCode(lang string) string {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return ""
+	}
+	base, _ := tag.Base()
+	code := base.String()
+	if code == "fil" {
+		code = "tl"
+	}
+	if len(code) != 2 {
+		return ""
+	}
+	return code
 }
 
 func (a *Adapter) setCommands(ctx context.Context, lang, code string) {
@@ -267,7 +315,7 @@ func (a *Adapter) setCommands(ctx context.Context, lang, code string) {
 		return err
 	})
 	if err != nil {
-		a.log.Warn("telegram setMyCommands failed", "lang", code, "class", errorClass(err))
+		a.log.Warn("telegram setMyCommands failed", "lang", code, "outcome", string(channel.OutcomeOf(err)))
 	}
 }
 
@@ -280,79 +328,15 @@ func (a *Adapter) botUsername() string {
 
 func (a *Adapter) setUsername(u string) { a.username.Store(&u) }
 
-// confirmUpdates tells Telegram, after polling stopped, that every update
-// handed to the dispatcher was handled, so that the next start does not
-// answer them again. The library confirms a batch only when it asks for the
-// next one, which it no longer will.
-func (a *Adapter) confirmUpdates() {
-	last := a.lastUpdate.Load()
-	if last == 0 {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := a.call(ctx, op{method: "getUpdates"}, func(ctx context.Context) error {
-		form := url.Values{
-			"offset":  {strconv.FormatInt(last+1, 10)},
-			"limit":   {"1"},
-			"timeout": {"0"},
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost,
-			a.cfg.APIURL+"/bot"+a.cfg.Token+"/getUpdates", strings.NewReader(form.Encode()))
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		resp, err := a.client.Do(req)
-		if err != nil {
-			return errNetwork
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return &statusError{status: resp.StatusCode}
-		}
-		return nil
-	})
-	if err != nil {
-		a.log.Warn("telegram could not confirm the last updates", "class", errorClass(err))
-	}
-}
-
-// onPolledUpdate is the library's handler in polling mode. It runs in the
-// library's single worker, in update order.
-func (a *Adapter) onPolledUpdate(_ context.Context, _ *bot.Bot, u *models.Update) {
-	if a.accept(u) {
-		a.lastUpdate.Store(u.ID)
-	}
-}
-
-// onLibraryError logs the library's own errors (getUpdates failures) by
-// class only: their text may quote a response body.
-func (a *Adapter) onLibraryError(err error) {
-	var tm *bot.TooManyRequestsError
-	var ue *url.Error
-	class := "other"
-	switch {
-	case errors.Is(err, context.Canceled):
-		return
-	case errors.As(err, &tm):
-		class = "rate_limited"
-	case errors.Is(err, bot.ErrorUnauthorized):
-		class = "unauthorized"
-	case errors.Is(err, bot.ErrorConflict):
-		class = "conflict"
-	case errors.As(err, &ue):
-		class = "network"
-	}
-	a.log.Warn("telegram polling error", "class", class)
-}
-
 // Handler returns the webhook endpoint. It answers 401, before reading the
 // body, to a request without the right X-Telegram-Bot-Api-Secret-Token
 // header (every request, when no webhook secret is configured); 503 while
 // the adapter is not running, so that Telegram delivers the update again
-// later; 400 to a body that is not an update; and 200 once the update is
-// queued.
+// later; 400 to a body that is not an update; 429 or 503 when the queues
+// are full; and 200 once the update's reply has been sent (or given up for
+// good, or there was nothing to answer). So Telegram counts an update as
+// delivered only once it has been answered: a crash before that makes
+// Telegram deliver it again.
 func (a *Adapter) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !a.secretOK(r.Header.Get(secretHeader)) {
@@ -365,7 +349,7 @@ func (a *Adapter) Handler() http.Handler {
 			return
 		}
 		if !a.ready.Load() {
-			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			channel.Refuse(w, channel.ErrClosed)
 			return
 		}
 		var u models.Update
@@ -374,9 +358,13 @@ func (a *Adapter) Handler() http.Handler {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		if !a.accept(&u) {
-			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		t, err := a.accept(&u)
+		if err != nil && !errors.Is(err, channel.ErrDuplicate) {
+			channel.Refuse(w, err)
 			return
+		}
+		if !channel.Await(r.Context(), t, 0) {
+			return // Telegram hung up; it delivers the update again
 		}
 		w.WriteHeader(http.StatusOK)
 	})
@@ -390,57 +378,82 @@ func (a *Adapter) secretOK(got string) bool {
 	return subtle.ConstantTimeCompare(sum[:], a.secretSum[:]) == 1
 }
 
-// accept converts an update and queues its handling. It reports false only
-// when the adapter no longer takes work; ignored updates count as accepted.
-func (a *Adapter) accept(u *models.Update) bool {
+// accept converts an update and submits it. It returns the job's ticket
+// (nil when the update needs no answer), and the dispatcher's refusal;
+// ErrDuplicate comes with the first delivery's ticket.
+func (a *Adapter) accept(u *models.Update) (*channel.Ticket, error) {
 	in, kind, ok := convert(u, a.botUsername(), a.botID)
 	if !ok {
 		a.log.Debug("telegram update ignored", "kind", kind)
-		return true
+		return nil, nil
 	}
 	a.log.Debug("telegram update", "kind", kind, "group", in.msg.Group)
-	received := a.cfg.Now()
-	return a.work.submit(in.key(), func(ctx context.Context) { a.handle(ctx, in, received) })
+	var answered <-chan struct{}
+	if in.callbackID != "" && !a.work.Seen(in.id(u)) {
+		answered = a.answerCallback(in.callbackID)
+	}
+	if in.callbackID != "" && in.msg.Payload == "" {
+		return nil, nil
+	}
+	j := channel.Job{
+		Conv:            in.key(),
+		ID:              in.id(u),
+		Kind:            in.kind,
+		Msg:             in.msg,
+		OptOut:          in.optOut,
+		OptOutOnBlocked: !in.msg.Group,
+		Send: func(ctx context.Context, r chat.Reply) error {
+			if answered != nil {
+				// The press's own reply follows its spinner's answer.
+				select {
+				case <-answered:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			return a.sendReply(ctx, in, r)
+		},
+	}
+	return a.work.Submit(j)
 }
 
-// handle answers one update. It runs in the update's chat queue.
-func (a *Adapter) handle(ctx context.Context, in inbound, received time.Time) {
-	if in.optOut {
-		a.optOut(ctx, in.msg.User)
-		return
-	}
-	if in.callbackID != "" {
-		// Answer first: the button shows a spinner until then.
+// answerCallback answers a button press at once, outside the chat's queue:
+// the button shows a spinner until then, however many replies wait. The
+// channel it returns is closed once the answer is made (or failed).
+func (a *Adapter) answerCallback(id string) <-chan struct{} {
+	done := make(chan struct{})
+	a.side.Add(1)
+	go func() {
+		defer a.side.Done()
+		defer close(done)
+		a.sideSem <- struct{}{}
+		defer func() { <-a.sideSem }()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
 		err := a.call(ctx, op{method: "answerCallbackQuery"}, func(ctx context.Context) error {
-			_, err := a.bot.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: in.callbackID})
+			_, err := a.bot.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: id})
 			return err
 		})
 		if err != nil {
-			a.log.Warn("telegram answerCallbackQuery failed", "class", errorClass(err))
+			a.log.Warn("telegram answerCallbackQuery failed", "outcome", string(channel.OutcomeOf(err)))
 		}
-		if in.msg.Payload == "" {
-			return
-		}
-	}
+	}()
+	return done
+}
 
-	reply, err := a.engine.Respond(ctx, in.msg)
-	if err != nil {
-		// The reply is still usable; the store failed.
-		a.log.Warn("engine error", "kind", string(reply.Kind))
-	}
-
+// sendReply renders a reply and sends its messages, in order. A group that
+// became a supergroup gets the reply at its new id.
+func (a *Adapter) sendReply(ctx context.Context, in inbound, reply chat.Reply) error {
 	link := ""
 	if in.msg.Group && reply.Private {
 		link = "https://t.me/" + a.botUsername() + "?start=private"
 	}
 	parts := render(reply, link, a.cfg.PrivateLabel(reply.Lang))
-	if len(parts) == 0 {
-		a.log.Debug("telegram empty reply", "kind", string(reply.Kind))
-		return
-	}
+	chatID := in.chatID
+	o := op{method: "sendMessage", chat: in.key(), group: in.msg.Group, urgent: reply.Kind == chat.KindUrgent}
 	for i, p := range parts {
 		params := &bot.SendMessageParams{
-			ChatID:             in.chatID,
+			ChatID:             chatID,
 			MessageThreadID:    in.thread,
 			Text:               p.html,
 			ParseMode:          models.ParseModeHTML,
@@ -454,34 +467,23 @@ func (a *Adapter) handle(ctx context.Context, in inbound, received time.Time) {
 			// would be sent as "null".
 			params.ReplyMarkup = p.keyboard
 		}
-		err := a.call(ctx, op{method: "sendMessage", chat: in.key(), group: in.msg.Group}, func(ctx context.Context) error {
+		err := a.call(ctx, o, func(ctx context.Context) error {
 			_, err := a.bot.SendMessage(ctx, params)
+			var me *bot.MigrateError
+			if errors.As(err, &me) && me.MigrateToChatID != 0 {
+				// The group became a supergroup: the same message, at once,
+				// to its new id; later parts follow it there.
+				a.log.Info("telegram group moved to a supergroup; sending there")
+				chatID = int64(me.MigrateToChatID)
+				params.ChatID = chatID
+				params.MessageThreadID = 0
+				_, err = a.bot.SendMessage(ctx, params)
+			}
 			return err
 		})
 		if err != nil {
-			a.sendFailed(ctx, in, err)
-			return
+			return err
 		}
 	}
-	a.cfg.Observer.Replied(chat.Telegram, reply.Kind, reply.Lang, a.cfg.Now().Sub(received))
-}
-
-// sendFailed reports a send that failed for good. A private chat that
-// refuses messages belongs to a user who blocked the bot: forget them.
-func (a *Adapter) sendFailed(ctx context.Context, in inbound, err error) {
-	class := errorClass(err)
-	if class == "blocked" && in.msg.Group {
-		class = "forbidden"
-	}
-	a.log.Warn("telegram send failed", "class", class, "group", in.msg.Group)
-	a.cfg.Observer.SendError(chat.Telegram, class)
-	if class == "blocked" {
-		a.optOut(ctx, in.msg.User)
-	}
-}
-
-func (a *Adapter) optOut(ctx context.Context, u chat.User) {
-	if err := a.engine.OptOut(ctx, u); err != nil {
-		a.log.Warn("engine opt-out failed")
-	}
+	return nil
 }

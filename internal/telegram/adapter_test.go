@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
 	"github.com/salama-safety/salama/internal/chattest"
 )
@@ -288,7 +289,7 @@ func TestLongReplySplit(t *testing.T) {
 	h.stop(t)
 	sends := h.api.requests("sendMessage")
 	for i, r := range sends {
-		if n := utf16Len(r.Form["text"]); n > 4096 {
+		if n := channel.UTF16.Len(r.Form["text"]); n > 4096 {
 			t.Errorf("part %d is %d units long", i, n)
 		}
 		_, hasKB := r.Form["reply_markup"]

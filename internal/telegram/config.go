@@ -5,10 +5,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
 )
 
@@ -68,11 +70,16 @@ type Config struct {
 	// DrainTimeout bounds how long Run waits, once its context is done, for
 	// replies in flight. Default 10s.
 	DrainTimeout time.Duration
-	// MaxConcurrency bounds how many chats are answered at once. Default 64.
+	// MaxConcurrency bounds how many chats are sent replies at once.
+	// Default 64.
 	MaxConcurrency int
+	// Queue bounds the queues and sets the per-user rate limit (see
+	// channel.Config; its zero value is the default). Its Platform, Engine,
+	// Observer, Logger, Now, Senders and DrainTimeout are the adapter's.
+	Queue channel.Config
 	// PrivateLabel returns the label of the button that moves a group
-	// conversation to a private chat, in the reply's language. Default:
-	// English.
+	// conversation to a private chat, in the reply's language; the main
+	// program gives the translated one. Default: English.
 	PrivateLabel func(lang string) string
 
 	// Sleep waits for d or until ctx is done; every wait of the adapter (rate
@@ -105,6 +112,10 @@ func (c Config) withDefaults() (Config, error) {
 		return c, errors.New("telegram: Config.Token is required")
 	}
 	if c.WebhookURL != "" {
+		u, err := url.Parse(c.WebhookURL)
+		if err != nil || u.Path == "" || u.Path == "/" {
+			return c, errors.New("telegram: Config.WebhookURL needs a path, e.g. https://bot.example.org/telegram")
+		}
 		if c.WebhookSecret == "" {
 			return c, errors.New("telegram: webhook mode needs Config.WebhookSecret")
 		}
@@ -157,24 +168,10 @@ func (c Config) withDefaults() (Config, error) {
 		c.PrivateLabel = func(string) string { return "Continue in a private chat" }
 	}
 	if c.Sleep == nil {
-		c.Sleep = sleep
+		c.Sleep = channel.Sleep
 	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
 	return c, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

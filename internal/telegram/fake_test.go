@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
 )
 
@@ -36,6 +37,7 @@ type fakeAPI struct {
 	mu      sync.Mutex
 	reqs    []fakeRequest
 	scripts map[string][]fakeResponse
+	refuse  map[string]fakeResponse // by chat_id: every sendMessage answered so
 	updates []fakeUpdate
 	nextID  int64
 	msgID   int
@@ -79,7 +81,7 @@ func dropConn() fakeResponse { return fakeResponse{Drop: true} }
 
 func newFakeAPI(t testing.TB) *fakeAPI {
 	t.Helper()
-	f := &fakeAPI{t: t, scripts: map[string][]fakeResponse{}, changed: make(chan struct{})}
+	f := &fakeAPI{t: t, scripts: map[string][]fakeResponse{}, refuse: map[string]fakeResponse{}, changed: make(chan struct{})}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -94,12 +96,25 @@ func (f *fakeAPI) script(method string, rs ...fakeResponse) {
 	f.scripts[method] = append(f.scripts[method], rs...)
 }
 
-// push queues an update; body is the update JSON without update_id.
+// refuseChat answers every later sendMessage to chatID with r.
+func (f *fakeAPI) refuseChat(chatID string, r fakeResponse) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.refuse[chatID] = r
+}
+
+// push queues an update; body is the update JSON without update_id. Like
+// Telegram, it numbers messages: message_id 7 in a message built by
+// message() becomes 6 + the update's id, so that the first message of a
+// test is still 7 and no two share an id.
 func (f *fakeAPI) push(body string) int64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.nextID++
 	id := f.nextID
+	for _, kind := range []string{`{"message":`, `{"edited_message":`} {
+		body = strings.Replace(body, kind+`{"message_id":7,`, kind+`{"message_id":`+strconv.FormatInt(6+id, 10)+`,`, 1)
+	}
 	f.updates = append(f.updates, fakeUpdate{id: id, body: `{"update_id":` + strconv.FormatInt(id, 10) + `,` + strings.TrimPrefix(body, "{")})
 	f.notifyLocked()
 	return id
@@ -132,18 +147,21 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	if method == "getUpdates" {
-		f.getUpdates(w, r, form)
-		return
-	}
-
 	f.mu.Lock()
 	var resp fakeResponse
 	scripted := len(f.scripts[method]) > 0
-	if scripted {
+	if method == "getUpdates" && !scripted {
+		f.mu.Unlock()
+		f.getUpdates(w, r, form)
+		return
+	}
+	switch {
+	case scripted:
 		resp = f.scripts[method][0]
 		f.scripts[method] = f.scripts[method][1:]
-	} else {
+	case method == "sendMessage" && f.refuse[form["chat_id"]].Status != 0:
+		resp = f.refuse[form["chat_id"]]
+	default:
 		resp = fakeResponse{Status: 200, Body: f.okBodyLocked(method, form)}
 	}
 	f.reqs = append(f.reqs, fakeRequest{Method: method, Form: form, OK: resp.Status == 200 && !resp.Drop})
@@ -374,5 +392,5 @@ func (e *fakeEngine) optedOut() []chat.User {
 // scaledSleep waits a thousandth of what it is asked, so that a retry_after
 // of one second takes a millisecond.
 func scaledSleep(ctx context.Context, d time.Duration) error {
-	return sleep(ctx, d/1000)
+	return channel.Sleep(ctx, d/1000)
 }

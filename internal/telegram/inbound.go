@@ -18,8 +18,10 @@ type inbound struct {
 	// replyTo is the message to quote in a group (0: none); thread is its
 	// forum topic.
 	replyTo, thread int
-	// callbackID is the callback query to answer before replying.
+	// callbackID is the callback query to answer at once.
 	callbackID string
+	// messageID is the message's id in its chat (0 for other updates).
+	messageID int
 	// optOut: the user blocked the bot; forget them, reply nothing.
 	optOut bool
 }
@@ -27,6 +29,20 @@ type inbound struct {
 // key orders work: updates with the same key are handled one at a time, in
 // the order they arrived.
 func (in inbound) key() string { return strconv.FormatInt(in.chatID, 10) }
+
+// id is the update's de-duplication id. A message and its edits share one:
+// an edit of a message already answered is not answered again, in a group
+// or a private chat. A button press is its callback query; anything else
+// its update id.
+func (in inbound) id(u *models.Update) string {
+	switch {
+	case in.messageID != 0:
+		return "m:" + strconv.FormatInt(in.chatID, 10) + ":" + strconv.Itoa(in.messageID)
+	case in.callbackID != "":
+		return "q:" + in.callbackID
+	}
+	return "u:" + strconv.FormatInt(u.ID, 10)
+}
 
 // convert turns an update into work, or reports ok false for updates the
 // bot ignores (group chatter not addressed to it, service messages, bots).
@@ -36,8 +52,8 @@ func convert(u *models.Update, username string, botID int64) (inbound, string, b
 	case u.Message != nil:
 		return convertMessage(u.Message, username, botID)
 	case u.EditedMessage != nil:
-		// An edit is answered as a new message: the user may have fixed a
-		// typo the first answer tripped on.
+		// An edit is answered only when its message was not (a group
+		// message that gained a mention): it shares the message's id.
 		return convertMessage(u.EditedMessage, username, botID)
 	case u.CallbackQuery != nil:
 		return convertCallback(u.CallbackQuery)
@@ -56,7 +72,8 @@ func convertMessage(m *models.Message, username string, botID int64) (inbound, s
 		return inbound{}, "channel", false
 	}
 	in := inbound{
-		chatID: m.Chat.ID,
+		chatID:    m.Chat.ID,
+		messageID: m.ID,
 		msg: chat.Message{
 			User:     chat.User{Platform: chat.Telegram, ID: strconv.FormatInt(m.From.ID, 10)},
 			Chat:     strconv.FormatInt(m.Chat.ID, 10),

@@ -49,14 +49,14 @@ func TestConvert(t *testing.T) {
 			name:   "private text",
 			update: `{"message":{"message_id":5,"date":1,"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false,"first_name":"A","language_code":"pt-br"},"text":"oi"}}`,
 			ok:     true,
-			want: inbound{kind: "text", chatID: 42, msg: chat.Message{
+			want: inbound{kind: "text", chatID: 42, messageID: 5, msg: chat.Message{
 				User: chat.User{Platform: chat.Telegram, ID: "42"}, Chat: "42", Text: "oi", LangHint: "pt-br"}},
 		},
 		{
 			name:   "group forum topic",
 			update: `{"message":{"message_id":5,"message_thread_id":3,"is_topic_message":true,"date":1,"chat":{"id":-7,"type":"supergroup"},"from":{"id":42,"is_bot":false,"first_name":"A"},"text":"/help"}}`,
 			ok:     true,
-			want: inbound{kind: "command", chatID: -7, replyTo: 5, thread: 3, msg: chat.Message{
+			want: inbound{kind: "command", chatID: -7, replyTo: 5, thread: 3, messageID: 5, msg: chat.Message{
 				User: chat.User{Platform: chat.Telegram, ID: "42"}, Chat: "-7", Text: "/help", Group: true}},
 		},
 		{

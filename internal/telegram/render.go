@@ -3,9 +3,9 @@ package telegram
 import (
 	"html"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
 )
 
@@ -45,7 +45,7 @@ type outMessage struct {
 // not empty, is a t.me deep link offered as a last button: the reply was too
 // private for the group it would go to.
 func render(r chat.Reply, privateLink, privateLabel string) []outMessage {
-	parts := splitText(r.Text, maxUnits)
+	parts := channel.Split(r.Text, maxUnits, channel.UTF16)
 	kb := keyboard(r.Choices)
 	if privateLink != "" {
 		if kb == nil {
@@ -99,57 +99,3 @@ func keyboard(choices []chat.Choice) *inlineKeyboard {
 }
 
 func isShort(label string) bool { return utf8.RuneCountInString(label) <= shortLabel }
-
-// splitText cuts s into parts of at most max UTF-16 code units, preferring a
-// blank line, then a line break, then a space, and cutting a word only when
-// a part has none.
-func splitText(s string, max int) []string {
-	s = strings.TrimSpace(s)
-	var parts []string
-	for utf16Len(s) > max {
-		head := s[:prefixWithin(s, max)]
-		cut := -1
-		for _, sep := range []string{"\n\n", "\n", " "} {
-			if i := strings.LastIndex(head, sep); i > 0 {
-				cut = i
-				break
-			}
-		}
-		if cut < 0 {
-			cut = len(head)
-		}
-		if part := strings.TrimRight(s[:cut], " \n\t"); part != "" {
-			parts = append(parts, part)
-		}
-		s = strings.TrimLeft(s[cut:], " \n\t")
-	}
-	if s != "" {
-		parts = append(parts, s)
-	}
-	return parts
-}
-
-// prefixWithin returns the length in bytes of the longest prefix of s that
-// is at most max UTF-16 code units and ends on a rune boundary (at least one
-// rune, so that splitting always advances).
-func prefixWithin(s string, max int) int {
-	units := 0
-	for i, r := range s {
-		units += utf16.RuneLen(r)
-		if units > max {
-			if i == 0 {
-				return utf8.RuneLen(r)
-			}
-			return i
-		}
-	}
-	return len(s)
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}

@@ -2,57 +2,11 @@ package telegram
 
 import (
 	"encoding/json"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/salama-safety/salama/internal/chat"
 )
-
-func TestSplitText(t *testing.T) {
-	tests := []struct {
-		name string
-		in   string
-		max  int
-		want []string
-	}{
-		{"short", "hello world", 20, []string{"hello world"}},
-		{"empty", "  \n ", 20, nil},
-		{"paragraph first", "aaaa\nbbbb\n\ncccc dddd", 16, []string{"aaaa\nbbbb", "cccc dddd"}},
-		{"then line", "aaaa bbbb\ncccc dddd", 12, []string{"aaaa bbbb", "cccc dddd"}},
-		{"then space", "aaaa bbbb cccc", 10, []string{"aaaa bbbb", "cccc"}},
-		{"then anywhere", "aaaaaaaaaabbbbb", 10, []string{"aaaaaaaaaa", "bbbbb"}},
-		// "😀" is two UTF-16 units: four of them fill eight.
-		{"utf-16 units", "😀😀😀😀 😀", 8, []string{"😀😀😀😀", "😀"}},
-		{"never splits a rune", "😀😀😀", 3, []string{"😀", "😀", "😀"}},
-		{"exact fit", "abcde", 5, []string{"abcde"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := splitText(tt.in, tt.max)
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("splitText(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
-			}
-			for _, p := range got {
-				if utf16Len(p) > tt.max {
-					t.Errorf("part %q is over %d units", p, tt.max)
-				}
-			}
-		})
-	}
-}
-
-func TestSplitTextKeepsEverything(t *testing.T) {
-	para := strings.Repeat("word ", 300) + "\nline " + strings.Repeat("ü", 900)
-	text := strings.Repeat(para+"\n\n", 6)
-	parts := splitText(text, maxUnits)
-	if len(parts) < 2 {
-		t.Fatalf("got %d parts, want several", len(parts))
-	}
-	if got, want := strings.Join(strings.Fields(strings.Join(parts, " ")), " "), strings.Join(strings.Fields(text), " "); got != want {
-		t.Error("splitting lost or changed text")
-	}
-}
 
 func TestKeyboard(t *testing.T) {
 	long := "A label far too long to share"

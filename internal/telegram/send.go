@@ -3,170 +3,104 @@ package telegram
 import (
 	"context"
 	"errors"
-	"fmt"
-	"math/rand/v2"
 	"net/http"
-	"sync"
+	"strconv"
 	"time"
 
 	"github.com/go-telegram/bot"
 
-	"github.com/salama-safety/salama/internal/chat"
+	"github.com/salama-safety/salama/internal/channel"
 )
 
 // op describes one outbound Bot API request for [Adapter.call].
 type op struct {
 	method string
-	// chat is the limiter key of a message send; empty for requests that are
-	// not messages to a chat (answerCallbackQuery, setup calls).
-	chat  string
-	group bool
+	// chat is the spacing key of a message send; empty for requests that
+	// are not messages to a chat (answerCallbackQuery, setup calls).
+	chat   string
+	group  bool
+	urgent bool
 }
 
-// call is the one function every outbound Bot API request goes through
-// (getUpdates excepted: the library long-polls by itself). It waits for the
-// per-chat and global limiters, runs fn, and retries: after a 429 it waits
-// the retry_after Telegram asked for, after a 5xx answer or a network error
-// it backs off exponentially; both are bounded by MaxRetries. A 403 is never
-// retried. The error it returns is classified: chat.ErrBlocked,
-// *chat.RateLimitError, *chat.TemporaryError, the context's error, or a
-// permanent error.
+// call is the one function every outbound Bot API request goes through.
+// A message send first waits for its chat's turn and the bot's (the
+// Spacer: ChatInterval or GroupInterval per chat, GlobalRate over all, an
+// urgent reply first). Then the request is made and retried by the shared
+// policy (channel.Retry): a 429 is waited out for its retry_after, holding
+// every send of the bot meanwhile; a 5xx answer or a network error is
+// retried after a backoff; a 403 never. Its error is classified
+// (*channel.Error or a context error).
 func (a *Adapter) call(ctx context.Context, o op, fn func(context.Context) error) error {
-	var limited, failed int
-	for {
+	retry := a.retry
+	retry.OnRetry = func(out channel.Outcome) {
+		a.log.Debug("telegram request failed, retrying", "method", o.method, "outcome", string(out))
+	}
+	return retry.Do(ctx, func(ctx context.Context) error {
 		if o.chat != "" {
 			interval := a.cfg.ChatInterval
 			if o.group {
 				interval = a.cfg.GroupInterval
 			}
-			if err := a.cfg.Sleep(ctx, a.limits.reserve(o.chat, interval)); err != nil {
-				return err
-			}
-			if err := a.cfg.Sleep(ctx, a.limits.reserve(globalKey, time.Second/time.Duration(a.cfg.GlobalRate))); err != nil {
+			if err := a.spacer.Wait(ctx, o.chat, interval, o.urgent); err != nil {
 				return err
 			}
 		}
-
 		info := &callInfo{}
 		rctx, cancel := context.WithTimeout(context.WithValue(ctx, callInfoKey{}, info), a.cfg.RequestTimeout)
+		defer cancel()
 		err := fn(rctx)
-		cancel()
 		if err == nil {
 			return nil
 		}
-		err = classify(ctx, err, info)
-
-		var rl *chat.RateLimitError
-		var tmp *chat.TemporaryError
-		switch {
-		case errors.As(err, &rl):
-			if limited >= a.cfg.MaxRetries {
-				return err
-			}
-			limited++
-			a.log.Debug("telegram rate limited", "method", o.method, "retry_after", rl.RetryAfter)
-			a.cfg.Observer.RateLimitWait(chat.Telegram, rl.RetryAfter)
-			// Flood control is usually for the whole bot: hold every message
-			// send. A message send then waits in the limiter above; other
-			// requests wait here.
-			a.limits.pause(globalKey, rl.RetryAfter)
-			if o.chat == "" {
-				if err := a.cfg.Sleep(ctx, rl.RetryAfter); err != nil {
-					return err
-				}
-			}
-		case errors.As(err, &tmp):
-			if failed >= a.cfg.MaxRetries {
-				return err
-			}
-			a.log.Debug("telegram request failed, retrying", "method", o.method, "class", errorClass(err))
-			if err := a.cfg.Sleep(ctx, a.backoff(failed)); err != nil {
-				return err
-			}
-			failed++
-		default:
-			return err
-		}
-	}
+		return classify(ctx, err, info, o.group)
+	})
 }
 
-// backoff is the wait before retry n (from 0): RetryBase·2ⁿ, capped, with
-// jitter so that chats that failed together do not retry together.
-func (a *Adapter) backoff(n int) time.Duration {
-	d := a.cfg.RetryBase << min(n, 16)
-	if d <= 0 || d > maxBackoff {
-		d = maxBackoff
-	}
-	return d/2 + rand.N(d/2+1)
+// onRateLimit holds every send of the bot for a 429's retry_after: flood
+// control is usually for the whole bot.
+func (a *Adapter) onRateLimit(wait time.Duration) {
+	a.log.Debug("telegram rate limited", "retry_after", wait)
+	a.cfg.Observer.RateLimitWait(a.platform(), wait)
+	a.spacer.Pause(wait)
 }
 
-// classify maps a library error to the chat package's send errors.
-func classify(ctx context.Context, err error, info *callInfo) error {
+// classify maps a library error to the delivery layer's. group tells a
+// group that removed the bot (Forbidden) from a user who blocked it
+// (Blocked).
+func classify(ctx context.Context, err error, info *callInfo, group bool) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	var tm *bot.TooManyRequestsError
+	var me *bot.MigrateError
 	switch {
 	case errors.As(err, &tm):
 		wait := time.Duration(tm.RetryAfter) * time.Second
 		if wait <= 0 {
 			wait = time.Second
 		}
-		return &chat.RateLimitError{RetryAfter: wait}
+		return channel.RateLimit(wait, "429")
 	case errors.Is(err, bot.ErrorForbidden):
 		// "bot was blocked by the user", "user is deactivated", "bot was
 		// kicked from the group chat": the chat is gone for good.
-		return chat.ErrBlocked
-	case info.netErr:
-		return &chat.TemporaryError{Err: errNetwork}
-	case info.status >= 500:
-		return &chat.TemporaryError{Err: &statusError{status: info.status}}
-	case errors.Is(err, bot.ErrorUnauthorized):
-		return errUnauthorized
-	case errors.Is(err, bot.ErrorBadRequest):
-		return errBadRequest
-	}
-	return &statusError{status: info.status}
-}
-
-// The errors classify returns stand in for the library's, whose messages
-// may quote a response body.
-var (
-	errUnauthorized = errors.New("telegram: token rejected (401)")
-	errBadRequest   = errors.New("telegram: bad request (400)")
-	errNetwork      = errors.New("telegram: network error")
-)
-
-type statusError struct{ status int }
-
-func (e *statusError) Error() string {
-	return fmt.Sprintf("telegram: request failed (status %d)", e.status)
-}
-
-// errorClass is the fixed word an error is logged and observed as.
-func errorClass(err error) string {
-	var rl *chat.RateLimitError
-	var tmp *chat.TemporaryError
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return "shutdown"
-	case errors.Is(err, chat.ErrBlocked):
-		return "blocked"
-	case errors.As(err, &rl):
-		return "rate_limited"
-	case errors.As(err, &tmp):
-		if errors.Is(tmp.Err, errNetwork) {
-			return "network"
+		if group {
+			return channel.Fail(channel.Forbidden, "403")
 		}
-		return "server"
-	case errors.Is(err, errUnauthorized):
-		return "unauthorized"
-	case errors.Is(err, errBadRequest):
-		return "bad_request"
+		return channel.Fail(channel.Blocked, "403")
+	case info.netErr:
+		return channel.Fail(channel.Network, "")
+	case info.status >= 500:
+		return channel.Fail(channel.Server, strconv.Itoa(info.status))
+	case errors.Is(err, bot.ErrorUnauthorized):
+		return channel.Fail(channel.Unauthorized, "401")
+	case errors.As(err, &me):
+		return channel.Fail(channel.BadRequest, "migrated")
+	case errors.Is(err, bot.ErrorBadRequest):
+		return channel.Fail(channel.BadRequest, "400")
+	case errors.Is(err, bot.ErrorConflict):
+		return channel.Fail(channel.Other, "409")
 	}
-	return "other"
+	return channel.Fail(channel.Other, strconv.Itoa(info.status))
 }
 
 // callInfo carries what the HTTP layer saw of one request back to
@@ -193,52 +127,4 @@ func (o observingClient) Do(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return resp, err
-}
-
-const globalKey = "\x00global"
-
-// limits spaces sends: each key (a chat, or globalKey) has the time of its
-// next free slot. A reservation takes the slot and returns how long to wait
-// for it.
-type limits struct {
-	now  func() time.Time
-	mu   sync.Mutex
-	next map[string]time.Time
-}
-
-func newLimits(now func() time.Time) *limits {
-	return &limits{now: now, next: make(map[string]time.Time)}
-}
-
-func (l *limits) reserve(key string, interval time.Duration) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	t := l.next[key]
-	if t.Before(now) {
-		t = now
-	}
-	l.next[key] = t.Add(interval)
-	if len(l.next) > 4096 {
-		l.sweep(now)
-	}
-	return t.Sub(now)
-}
-
-// pause makes the key's next slot at least d from now.
-func (l *limits) pause(key string, d time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if t := l.now().Add(d); l.next[key].Before(t) {
-		l.next[key] = t
-	}
-}
-
-// sweep forgets keys whose slot is free anyway, so the map stays small.
-func (l *limits) sweep(now time.Time) {
-	for k, t := range l.next {
-		if t.Before(now) {
-			delete(l.next, k)
-		}
-	}
 }

@@ -30,7 +30,8 @@ const (
 	faqHeader = `Salama's FAQ texts in English: the base file for translators.
 Written by ` + "`salama locales extract`" + ` from faq/en/<id>.txt; do not edit it, edit
 those files. {helpline} and {emergency} are filled in by the bot.`
-	directoryHeader = `Labels of the helpline directory in English: the base file for translators.
+	directoryHeader = `The helpline directory's words in English (country names, notes shown with
+helplines): the base file for translators.
 Written by ` + "`salama locales extract`" + ` from faq/helplines/; do not edit it.`
 )
 
@@ -48,21 +49,26 @@ func faqMessages(c *content.Content) []i18n.Message {
 	return out
 }
 
+// directoryMessages are the directory's words a reader sees that are not
+// numbers or names of services: each country's name, its emergency note,
+// each service's note.
 func directoryMessages(c *content.Content) []i18n.Message {
 	var out []i18n.Message
-	seen := map[string]bool{}
 	for _, code := range c.Helplines.Codes {
+		if code == content.International {
+			continue // a message of its own: country_international
+		}
 		cn := c.Helplines.Countries[code]
-		if reg := content.RegionID(cn.Region); !seen[reg] {
-			seen[reg] = true
-			out = append(out, one(reg, cn.Region))
+		out = append(out, one(content.CountryNameID(code), cn.Name))
+		if cn.EmergencyNote != "" {
+			out = append(out, one(content.CountryNoteID(code), cn.EmergencyNote))
 		}
 	}
 	for _, code := range c.Helplines.Codes {
-		cn := c.Helplines.Countries[code]
-		out = append(out, one(content.CountryNameID(code), cn.Name))
-		if content.HasWords(cn.Emergency) {
-			out = append(out, one(content.CountryEmergencyID(code), cn.Emergency))
+		for _, s := range c.Helplines.Countries[code].Services {
+			if s.ID != "" && s.Note != "" {
+				out = append(out, one(content.NoteID(s.ID), s.Note))
+			}
 		}
 	}
 	return out

@@ -28,7 +28,7 @@ func faqFileHeader(tag string) string {
 }
 
 func directoryFileHeader(tag string) string {
-	return fmt.Sprintf("Names in the helpline directory in %s: regions, countries, emergency lines.\nThe English is in directory.en.toml. Keep every number. See docs/TRANSLATING.md.", tag)
+	return fmt.Sprintf("The helpline directory's words in %s: country names, and the notes shown\nwith helplines. The English is in directory.en.toml. Keep every number.\nSee docs/TRANSLATING.md.", tag)
 }
 
 func phrasingsHeader(tag string) string {
@@ -54,9 +54,9 @@ func draftDirectory(c *content.Content, tag string) []i18n.Message {
 	var out []i18n.Message
 	for _, m := range directoryMessages(c) {
 		tr := one(m.ID, "")
-		if code, ok := strings.CutPrefix(m.ID, "country."); ok && strings.HasSuffix(code, ".name") {
-			if r, err := language.ParseRegion(strings.TrimSuffix(code, ".name")); err == nil && namer != nil {
-				tr.Forms["other"] = namer.Name(r)
+		if code, ok := strings.CutPrefix(m.ID, "directory."); ok && strings.HasSuffix(code, ".name") {
+			if r, err := language.ParseRegion(strings.ToUpper(strings.TrimSuffix(code, ".name"))); err == nil && namer != nil {
+				tr.Forms["other"], _, _ = strings.Cut(namer.Name(r), ", ") // "Masar, Misira"
 			}
 		}
 		out = append(out, tr)

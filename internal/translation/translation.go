@@ -21,9 +21,11 @@
 // # What protects children
 //
 // A translation must keep every placeholder ({helpline}, {emergency},
-// {{.Number}}), web address, number and helpline service name of its
+// {{.Number}}), web address and phone number (three digits or more) of its
 // English source: an error, unless the translation is stale (then the
-// English it was made from may have had others, and it is a warning).
+// English it was made from may have had others, and it is a warning). A
+// shorter number (an age, "24/7") and a helpline service name should be
+// kept: a warning.
 package translation
 
 import (
@@ -483,10 +485,10 @@ type loss struct {
 }
 
 // protect lists what a translation lost or changed of its English: the
-// placeholders the bot fills in, web addresses and numbers (in any digits)
-// must be kept; a helpline service name should be (a name with a
-// description in it, "Stop It Now UK and Ireland", may be translated in
-// part).
+// placeholders the bot fills in, web addresses and phone numbers (in any
+// digits) must be kept; a shorter number and a helpline service name
+// should be (a name with a description in it, "Stop It Now UK and
+// Ireland", may be translated in part).
 func protect(en, tr string, services []string) []loss {
 	var out []loss
 	if a, b := placeholders(en), placeholders(tr); !slices.Equal(a, b) {
@@ -501,7 +503,9 @@ func protect(en, tr string, services []string) []loss {
 	trNums := numbers(tr)
 	for _, n := range numbers(en) {
 		if !slices.Contains(trNums, n) {
-			out = append(out, loss{fmt.Sprintf("lacks the number %s", n), true})
+			// a phone number or emergency code must be kept; a shorter
+			// number (an age, "24/7") may be written in words
+			out = append(out, loss{fmt.Sprintf("lacks the number %s", n), len(n) >= 3})
 		}
 	}
 	rest := en

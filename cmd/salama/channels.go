@@ -1,0 +1,118 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"log/slog"
+
+	"github.com/salama-safety/salama/internal/channel"
+	"github.com/salama-safety/salama/internal/chat"
+	"github.com/salama-safety/salama/internal/slack"
+	"github.com/salama-safety/salama/internal/telegram"
+)
+
+// channelEntry is everything `salama serve` knows about one channel: its
+// settings (flags and environment variables), the check that refuses it
+// half-configured, the mode it runs in, and how its adapter is built. A new
+// channel is one package and one entry in channelEntries.
+type channelEntry struct {
+	name string
+	// register adds the channel's settings to the flag set, its secrets
+	// through secrets (never a flag default: see secret.go).
+	register func(fs *flag.FlagSet, secrets *secretFlags)
+	// on reports whether the channel is configured at all.
+	on func() bool
+	// check refuses a half-configured channel, naming what is missing.
+	check func() error
+	// mode is "polling", "webhook", "socket mode"…, for the log.
+	mode func() string
+	// build makes the adapter.
+	build func(d channelDeps) (channel.Adapter, error)
+}
+
+// channelDeps is what every adapter is built with.
+type channelDeps struct {
+	engine chat.Engine
+	log    *slog.Logger
+	obs    chat.Observer
+	// label returns a user-interface message in a language.
+	label func(lang, id string) string
+}
+
+// channelEntries lists the channels `salama serve` can run.
+func channelEntries() []*channelEntry {
+	return []*channelEntry{telegramEntry(), slackEntry()}
+}
+
+func telegramEntry() *channelEntry {
+	var token, apiURL, hookURL, hookSecret string
+	return &channelEntry{
+		name: "telegram",
+		register: func(fs *flag.FlagSet, secrets *secretFlags) {
+			secrets.add(fs, &token, "telegram-token", "TELEGRAM_BOT_TOKEN", "Telegram bot token from @BotFather; turns Telegram on")
+			setting(fs, &apiURL, "telegram-api-url", "TELEGRAM_API_URL", "", "Telegram Bot API server (self-hosted or a test fake)")
+			setting(fs, &hookURL, "telegram-webhook-url", "TELEGRAM_WEBHOOK_URL", "", "public HTTPS URL for webhook mode (default: long polling)")
+			secrets.add(fs, &hookSecret, "telegram-webhook-secret", "TELEGRAM_WEBHOOK_SECRET", "secret token Telegram sends with each webhook request")
+		},
+		on: func() bool { return token != "" },
+		check: func() error {
+			if token == "" && (hookURL != "" || hookSecret != "" || apiURL != "") {
+				return errors.New("telegram settings are set but TELEGRAM_BOT_TOKEN is not")
+			}
+			if hookURL != "" && hookSecret == "" {
+				return errors.New("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET")
+			}
+			return nil
+		},
+		mode: func() string {
+			if hookURL != "" {
+				return "webhook"
+			}
+			return "polling"
+		},
+		build: func(d channelDeps) (channel.Adapter, error) {
+			return telegram.New(telegram.Config{
+				Token: token, APIURL: apiURL, WebhookURL: hookURL, WebhookSecret: hookSecret,
+				Logger: d.log, Observer: d.obs,
+				PrivateLabel: func(lang string) string { return d.label(lang, "button_private") },
+			}, d.engine)
+		},
+	}
+}
+
+func slackEntry() *channelEntry {
+	var botToken, appToken, secret, apiURL, country string
+	return &channelEntry{
+		name: "slack",
+		register: func(fs *flag.FlagSet, secrets *secretFlags) {
+			secrets.add(fs, &botToken, "slack-bot-token", "SLACK_BOT_TOKEN", "Slack bot token (xoxb-…); turns Slack on")
+			secrets.add(fs, &appToken, "slack-app-token", "SLACK_APP_TOKEN", "Slack app token (xapp-…) for Socket Mode")
+			secrets.add(fs, &secret, "slack-signing-secret", "SLACK_SIGNING_SECRET", "Slack signing secret, for HTTP mode")
+			setting(fs, &apiURL, "slack-api-url", "SLACK_API_URL", "", "Slack Web API base URL (tests, GovSlack)")
+			setting(fs, &country, "slack-country", "SLACK_COUNTRY", "", "the workspace's country code, for App Home helplines")
+		},
+		on: func() bool { return botToken != "" },
+		check: func() error {
+			if botToken == "" && (appToken != "" || secret != "" || apiURL != "") {
+				return errors.New("slack settings are set but SLACK_BOT_TOKEN is not")
+			}
+			if botToken != "" && appToken == "" && secret == "" {
+				return errors.New("SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
+			}
+			return nil
+		},
+		mode: func() string {
+			if appToken != "" {
+				return "socket mode"
+			}
+			return "http mode"
+		},
+		build: func(d channelDeps) (channel.Adapter, error) {
+			return slack.New(slack.Config{
+				BotToken: botToken, AppToken: appToken, SigningSecret: secret, APIURL: apiURL, Country: country,
+				Logger: d.log, Observer: d.obs,
+				PrivateLabel: func(lang string) string { return d.label(lang, "button_private") },
+			}, d.engine)
+		},
+	}
+}
