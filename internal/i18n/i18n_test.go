@@ -228,3 +228,37 @@ func TestRoundTripDir(t *testing.T) {
 		t.Errorf("the edited files do not load: %v", err)
 	}
 }
+
+// translate-toolkit reads TOML through tomlkit, which cannot save a file
+// whose tables of one parent are not together ([directory.bi.name], then
+// other countries, then [directory.bi.x.note]): every file keeps the
+// tables of a parent contiguous.
+func TestTablesOfAParentAreTogether(t *testing.T) {
+	files, _ := fs.Glob(locales.FS, "*.*.toml")
+	for _, f := range files {
+		data, _ := fs.ReadFile(locales.FS, f)
+		done := map[string]bool{} // parents whose tables have ended
+		var open []string         // the parents of the last table
+		for i, l := range strings.Split(string(data), "\n") {
+			if !strings.HasPrefix(l, "[") {
+				continue
+			}
+			parts := strings.Split(strings.Trim(l, "[]"), ".")
+			var parents []string
+			for k := 1; k < len(parts); k++ {
+				parents = append(parents, strings.Join(parts[:k], "."))
+			}
+			for _, p := range open {
+				if !slices.Contains(parents, p) {
+					done[p] = true
+				}
+			}
+			for _, p := range parents {
+				if done[p] {
+					t.Errorf("locales/%s:%d: a table of %q after others: keep them together", f, i+1, p)
+				}
+			}
+			open = parents
+		}
+	}
+}

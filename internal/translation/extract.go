@@ -50,22 +50,20 @@ func faqMessages(c *content.Content) []i18n.Message {
 }
 
 // directoryMessages are the directory's words a reader sees that are not
-// numbers or names of services: each country's name, its emergency note,
-// each service's note.
+// numbers or names of services: each country's name and emergency note,
+// then its services' notes, country by country (TOML tables of one country
+// kept together, as translate-toolkit needs them).
 func directoryMessages(c *content.Content) []i18n.Message {
 	var out []i18n.Message
 	for _, code := range c.Helplines.Codes {
-		if code == content.International {
-			continue // a message of its own: country_international
-		}
 		cn := c.Helplines.Countries[code]
-		out = append(out, one(content.CountryNameID(code), cn.Name))
+		if code != content.International { // a message of its own: country_international
+			out = append(out, one(content.CountryNameID(code), cn.Name))
+		}
 		if cn.EmergencyNote != "" {
 			out = append(out, one(content.CountryNoteID(code), cn.EmergencyNote))
 		}
-	}
-	for _, code := range c.Helplines.Codes {
-		for _, s := range c.Helplines.Countries[code].Services {
+		for _, s := range cn.Services {
 			if s.ID != "" && s.Note != "" {
 				out = append(out, one(content.NoteID(s.ID), s.Note))
 			}
