@@ -456,6 +456,9 @@ func (ck *checker) faqFolder(tag string, c *content.Content, faq map[string]unit
 	if len(l.Rules) == 0 {
 		ck.add(Finding{File: path.Join(dir, "safety.txt"), Line: 1, Msg: "no safety rules yet: danger written in this language is caught only by the other languages' words and the learned scorer"})
 	}
+	if c.Helplines != nil && len(c.Helplines.ByLanguage(tag)) == 0 {
+		ck.add(Finding{File: path.Join(ck.faqDir, "helplines"), Line: 1, Msg: fmt.Sprintf("no country lists %s in `languages`: its readers get the international helplines until a curator adds it", tag)})
+	}
 	if len(l.Examples) == 0 {
 		ck.add(Finding{File: path.Join(dir, "safety-examples.txt"), Line: 1, Msg: "no labelled safety examples yet"})
 	}
