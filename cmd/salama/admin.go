@@ -19,6 +19,7 @@ import (
 	"github.com/salama-safety/salama/internal/bolt"
 	"github.com/salama-safety/salama/internal/chat"
 	"github.com/salama-safety/salama/internal/norm"
+	"github.com/salama-safety/salama/internal/postgres"
 	"github.com/salama-safety/salama/internal/stats"
 )
 
@@ -36,12 +37,25 @@ type admin interface {
 	Close() error
 }
 
-// openAdmin opens the data directory for an operator's command. It refuses a
-// directory that does not exist or holds no store, rather than create an
-// empty one and report on it (a mistyped --data would otherwise "delete"
-// a user from nothing and say so).
-func openAdmin(dataFlag string) (admin, error) {
-	dir, err := dataDir(dataFlag)
+// openAdmin opens the store for an operator's command: PostgreSQL (with
+// SALAMA_STORE) directly; else the data directory, directly or, while
+// `salama serve` holds it, through the server's admin socket. needSecret is
+// true for the commands that key users. A data directory that does not
+// exist or holds no store is refused, rather than created empty and
+// reported on (a mistyped --data would otherwise "delete" a user from
+// nothing and say so).
+func openAdmin(ctx context.Context, st storeSettings, needSecret bool) (admin, error) {
+	if err := st.check(); err != nil {
+		return nil, err
+	}
+	if st.postgres() {
+		pg, err := st.openPostgres(ctx, needSecret)
+		if err != nil {
+			return nil, err
+		}
+		return pgAdmin{pg}, nil
+	}
+	dir, err := dataDir(st.data)
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +73,13 @@ func openAdmin(dataFlag string) (admin, error) {
 		return nil, usageError{fmt.Errorf("%w; check --data or SALAMA_DATA (the systemd unit uses /var/lib/salama, the container /data)", err)}
 	}
 	return nil, err
+}
+
+// pgAdmin is the shared PostgreSQL store, opened directly.
+type pgAdmin struct{ *postgres.Store }
+
+func (p pgAdmin) Forget(ctx context.Context, u chat.User) (forgetReport, error) {
+	return forgetUser(ctx, p.Store, u)
 }
 
 // localAdmin is the store opened directly, while no server holds it.
@@ -124,7 +145,7 @@ func facts(p chat.Prefs) []string {
 }
 
 // serveAdmin answers the operator's commands for a running server.
-func serveAdmin(ctx context.Context, dir string, store *bolt.Store) (func(), error) {
+func serveAdmin(ctx context.Context, dir string, store storage) (func(), error) {
 	path := filepath.Join(dir, adminSocket)
 	_ = os.Remove(path) // a socket left by a server that crashed
 	ln, err := net.Listen("unix", path)
@@ -224,17 +245,17 @@ func sinceDay(s string, now time.Time) (string, error) {
 	return "", usageError{fmt.Errorf("--since %q: give days like 30d, or a date like 2026-11-01", s)}
 }
 
-func adminFlags(name, synopsis string, stdout io.Writer) (*flags, *string, *string) {
+func adminFlags(name, synopsis string, stdout io.Writer) (*flags, *storeSettings, *string) {
 	fs := newFlags(name, synopsis, stdout)
-	data := fs.String("data", "", "data directory (default $SALAMA_DATA, else the OS state directory); it must exist")
+	st := storeFlags(fs.FlagSet)
 	since := fs.String("since", "30d", "from this many days ago (30d) or this date (2026-11-01)")
-	return fs, data, since
+	return fs, st, since
 }
 
 // runStats prints the anonymous counters as a curator reads them
 // (package stats).
 func runStats(ctx context.Context, args []string, stdout io.Writer, now time.Time) error {
-	fs, data, since := adminFlags("stats", "[--since 30d] [--format text|csv|json] [--data DIR]", stdout)
+	fs, st, since := adminFlags("stats", "[--since 30d] [--format text|csv|json] [--data DIR]", stdout)
 	format := fs.String("format", "text", "text, csv (one tidy table for spreadsheets) or json")
 	rest, err := fs.parse(args)
 	if err != nil {
@@ -250,7 +271,7 @@ func runStats(ctx context.Context, args []string, stdout io.Writer, now time.Tim
 	if err != nil {
 		return err
 	}
-	a, err := openAdmin(*data)
+	a, err := openAdmin(ctx, *st, false)
 	if err != nil {
 		return err
 	}
@@ -280,7 +301,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // runGaps lists the unanswered questions by language, similar ones together.
 func runGaps(ctx context.Context, args []string, stdout io.Writer, now time.Time) error {
-	fs, data, since := adminFlags("gaps", "[--since 30d] [--data DIR]", stdout)
+	fs, st, since := adminFlags("gaps", "[--since 30d] [--data DIR]", stdout)
 	rest, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -292,7 +313,7 @@ func runGaps(ctx context.Context, args []string, stdout io.Writer, now time.Time
 	if err != nil {
 		return err
 	}
-	a, err := openAdmin(*data)
+	a, err := openAdmin(ctx, *st, false)
 	if err != nil {
 		return err
 	}
@@ -381,7 +402,7 @@ func runData(ctx context.Context, args []string, stdout io.Writer) error {
 		return usageError{errors.New("usage: salama data " + synopsis)}
 	}
 	fs := newFlags("data forget", "--platform telegram|slack|console --user ID [--data DIR]\n\nDeletes what is stored about one user, says what it found, and compacts\nthe database so that the record cannot be read back from the file.", stdout)
-	data := fs.String("data", "", "data directory (default $SALAMA_DATA, else the OS state directory); it must exist")
+	st := storeFlags(fs.FlagSet)
 	platform := fs.String("platform", "", "telegram, slack or console")
 	user := fs.String("user", "", "the user's id on that platform (Telegram: the numeric id; Slack: U…)")
 	rest, err := fs.parse(args[1:])
@@ -399,7 +420,7 @@ func runData(ctx context.Context, args []string, stdout io.Writer) error {
 	if *user == "" {
 		return usageError{errors.New("--user is required")}
 	}
-	a, err := openAdmin(*data)
+	a, err := openAdmin(ctx, *st, true)
 	if err != nil {
 		return err
 	}

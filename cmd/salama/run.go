@@ -59,6 +59,10 @@ its helplines and emergency numbers. Flags may stand anywhere on the line;
 salama COMMAND --help lists a command's flags. Exit status: 0 done, 1
 failed, 2 a mistake in the command line or the configuration, 130
 interrupted.
+
+Data is kept in bbolt in the data directory, or, for several serve replicas,
+in PostgreSQL: SALAMA_STORE=postgres://… with the same SALAMA_SECRET_FILE on
+every replica. stats, gaps and data forget then use the database too.
 `
 
 // Run is the whole program, callable from tests. Everything it writes to

@@ -28,10 +28,11 @@ import (
 // environment variable; the flag wins. The channels' own settings are in
 // their entries (channels.go).
 type serveConfig struct {
-	addr, data, logFormat string
-	retentionDays         int
-	logUnanswered         bool
-	unreviewedEnglish     bool
+	addr, logFormat   string
+	storage           storeSettings
+	retentionDays     int
+	logUnanswered     bool
+	unreviewedEnglish bool
 
 	channels []*channelEntry
 
@@ -61,7 +62,8 @@ func parseServe(args []string, stdout io.Writer) (*serveConfig, *contentFlags, e
 	c.country.register(fs)
 	var secrets secretFlags
 	setting(fs, &c.addr, "addr", "SALAMA_ADDR", "127.0.0.1:8080", "address of the HTTP server (/healthz, /readyz, /metrics, webhooks)")
-	setting(fs, &c.data, "data", "SALAMA_DATA", "", "data directory (default $XDG_STATE_HOME/salama)")
+	setting(fs, &c.storage.data, "data", "SALAMA_DATA", "", "data directory (default $XDG_STATE_HOME/salama)")
+	c.storage.register(fs)
 	setting(fs, &c.logFormat, "log-format", "SALAMA_LOG_FORMAT", "text", "log format: text or json")
 	var retention string
 	setting(fs, &retention, "retention-days", "SALAMA_RETENTION_DAYS", "180", "delete a user's preferences after this many days without use")
@@ -104,6 +106,16 @@ func parseServe(args []string, stdout io.Writer) (*serveConfig, *contentFlags, e
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return nil, nil, usageError{fmt.Errorf("--log-format must be text or json, not %q", c.logFormat)}
 	}
+	if err := c.storage.check(); err != nil {
+		return nil, nil, err
+	}
+	if c.storage.postgres() { // refuse a missing or bad secret before loading anything
+		if secret, err := c.storage.secret(); err != nil {
+			return nil, nil, err
+		} else if secret == nil {
+			return nil, nil, errNoSecret
+		}
+	}
 	return c, &cf, c.check()
 }
 
@@ -140,11 +152,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	dir, err := dataDir(c.data)
-	if err != nil {
-		return err
-	}
-	store, err := bolt.Open(dir, bolt.Options{CompactFailed: func(err error) {
+	store, dir, err := c.storage.openServe(ctx, bolt.Options{CompactFailed: func(err error) {
 		log.Error("compacting the database after a deletion failed; deleted data may stay in its free pages until the next compaction", "err", err)
 	}})
 	if err != nil {
@@ -156,11 +164,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		opts.Gaps, opts.GapDays = store, gapDays
 	}
 	eng := engine.New(k, store, opts)
-	closeAdmin, err := serveAdmin(ctx, dir, store)
-	if err != nil {
-		return err
+	if dir != "" { // with PostgreSQL the operator's commands use the database
+		closeAdmin, err := serveAdmin(ctx, dir, store)
+		if err != nil {
+			return err
+		}
+		defer closeAdmin()
 	}
-	defer closeAdmin()
 	obs := metrics.New()
 
 	mux := http.NewServeMux()
@@ -191,7 +201,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		running = append(running, runningChannel{name: ch.name, a: a})
 	}
-	log.Info("settings", "retention_days", c.retentionDays, "gap_log", c.logUnanswered, "unreviewed_safety_in_english", c.unreviewedEnglish, "default_country", country)
+	log.Info("settings", "store", c.storage.storeName(), "retention_days", c.retentionDays, "gap_log", c.logUnanswered, "unreviewed_safety_in_english", c.unreviewedEnglish, "default_country", country)
 	log.Info("channels", modes...)
 
 	var started atomic.Bool

@@ -134,8 +134,8 @@ type Store struct {
 	dbmu sync.RWMutex
 	db   *bbolt.DB
 
-	mu        sync.Mutex
-	pending   map[chat.Count]int64
+	pending   chat.Tally
+	mu        sync.Mutex // guards lastFlush
 	lastFlush time.Time
 
 	cmu         sync.Mutex
@@ -203,7 +203,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &Store{dir: dir, db: db, secret: secret, opts: opts, pending: map[chat.Count]int64{}, lastFlush: opts.Now(), lastCompact: opts.Now()}, nil
+	return &Store{dir: dir, db: db, secret: secret, opts: opts, lastFlush: opts.Now(), lastCompact: opts.Now()}, nil
 }
 
 func openDB(path string, timeout time.Duration) (*bbolt.DB, error) {
@@ -362,8 +362,8 @@ func countKey(c chat.Count) []byte {
 // Add adds n to a counter. Counters gather in memory and are written
 // together every Options.FlushEvery, and by Counts and Close.
 func (s *Store) Add(_ context.Context, c chat.Count, n int64) error {
+	s.pending.Add(c, n)
 	s.mu.Lock()
-	s.pending[c] += n
 	due := s.opts.Now().Sub(s.lastFlush) >= s.opts.FlushEvery
 	s.mu.Unlock()
 	if due {
@@ -375,9 +375,9 @@ func (s *Store) Add(_ context.Context, c chat.Count, n int64) error {
 // flush writes the gathered counters in one transaction.
 func (s *Store) flush() error {
 	s.mu.Lock()
-	pending := s.pending
-	s.pending, s.lastFlush = map[chat.Count]int64{}, s.opts.Now()
+	s.lastFlush = s.opts.Now()
 	s.mu.Unlock()
+	pending := s.pending.Take()
 	if len(pending) == 0 {
 		return nil
 	}
@@ -395,12 +395,8 @@ func (s *Store) flush() error {
 		}
 		return nil
 	})
-	if err != nil { // keep them for the next try
-		s.mu.Lock()
-		for c, n := range pending {
-			s.pending[c] += n
-		}
-		s.mu.Unlock()
+	if err != nil {
+		s.pending.Return(pending) // for the next try
 	}
 	return err
 }

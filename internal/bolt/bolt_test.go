@@ -29,7 +29,25 @@ func MustOpen(tb testing.TB, dir string) *bolt.Store {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(tb testing.TB) chat.Store { return MustOpen(tb, tb.TempDir()) })
+	storetest.Run(t, func(tb testing.TB) chat.Store {
+		dir := tb.TempDir()
+		return dumper{MustOpen(tb, dir), dir}
+	})
+}
+
+// dumper shows storetest the database file as it is on disk.
+type dumper struct {
+	*bolt.Store
+	dir string
+}
+
+func (d dumper) Dump(context.Context) ([]byte, error) {
+	return os.ReadFile(filepath.Join(d.dir, "salama.db"))
+}
+
+func (d dumper) Secret() []byte {
+	b, _ := os.ReadFile(filepath.Join(d.dir, "secret"))
+	return b
 }
 
 func TestRawIDNeverStored(t *testing.T) {

@@ -242,6 +242,27 @@ type GapLog interface {
 	ExpireGaps(ctx context.Context, day string) (int, error)
 }
 
+// Deduper remembers which platform deliveries were already taken, so that a
+// delivery the platform sends twice (Slack's retries, WhatsApp's repeated
+// webhooks) is answered once, by whichever replica took it first. Stores
+// shared by several processes implement it next to Store; a channel whose
+// store does not may keep the same memory in its own process.
+//
+// Keys are the platform's delivery ids (a Slack event id, a WhatsApp message
+// id), which may encode a phone number: a store keeps only a keyed hash of
+// them, and only until the ttl passes. Implementations are safe for
+// concurrent use, by any number of processes sharing the store.
+type Deduper interface {
+	// Seen records key for ttl and reports whether it was already recorded
+	// and not yet expired. false means the caller takes the delivery; true
+	// means another caller (in this or another process) already did.
+	Seen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// Unsee forgets key, for a caller that took a delivery but could not
+	// handle it (it is shutting down), so that the platform's next try is
+	// taken again, maybe by another replica.
+	Unsee(ctx context.Context, key string) error
+}
+
 // ErrBlocked is returned by a sender when the user blocked the bot or left;
 // it must never be retried. The delivery layer (package channel) classifies
 // every other send failure.
