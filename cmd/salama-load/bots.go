@@ -126,7 +126,7 @@ func startInProcess(ctx context.Context, o options, apiURL string, db *pgSchema,
 				return fail(err)
 			}
 			b.cleanup = append(b.cleanup, func() { os.RemoveAll(dir) })
-			s, err := bolt.Open(dir, bolt.Options{})
+			s, err := bolt.Open(dir, bolt.Options{CommitDelay: o.commit})
 			if err != nil {
 				return fail(err)
 			}

@@ -211,7 +211,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := channel.NewServer(mux)
 	go func() { _ = srv.Serve(ln) }()
 	log.Info("http server", "addr", ln.Addr().String())
 

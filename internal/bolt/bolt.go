@@ -121,6 +121,10 @@ type Options struct {
 	// that failed (the deleted data may then stay in the file's free pages
 	// until the next one).
 	CompactFailed func(error)
+	// CommitDelay makes every write transaction take this much longer, as
+	// a slow, fsync-bound disk does: for load tests only (salama-load
+	// -commit-delay). Zero in production.
+	CommitDelay time.Duration
 }
 
 // Store is the bbolt store.
@@ -141,6 +145,13 @@ type Store struct {
 	cmu         sync.Mutex
 	lastCompact time.Time
 	compactDue  *time.Timer // a compaction is scheduled
+
+	// The group commit of batch: writes waiting, and whether commitWrites
+	// runs.
+	wmu     sync.Mutex
+	writes  []pendingWrite
+	writing bool
+	writers sync.WaitGroup
 }
 
 var (
@@ -236,7 +247,78 @@ func (s *Store) update(fn func(*bbolt.Tx) error) error {
 	if s.db == nil {
 		return errClosed
 	}
-	return s.db.Update(fn)
+	return s.db.Update(s.slow(fn))
+}
+
+// slow adds Options.CommitDelay to a write transaction.
+func (s *Store) slow(fn func(*bbolt.Tx) error) func(*bbolt.Tx) error {
+	if s.opts.CommitDelay <= 0 {
+		return fn
+	}
+	return func(tx *bbolt.Tx) error {
+		time.Sleep(s.opts.CommitDelay)
+		return fn(tx)
+	}
+}
+
+// batch writes by group commit: a write waits for the commit in progress,
+// if any, and then goes out together with every write that arrived
+// meanwhile, in one transaction and one disk sync. So a burst of new users
+// on the same day does not wait for one sync each, however slow the disk,
+// and a lone write on a fast disk waits for nothing. (bbolt's own Batch
+// gathers only for a fixed delay, which on a slow disk makes small batches
+// queue one behind the other.) fn may run twice, alone, when another write
+// of its transaction failed, so it must be idempotent (a Put or a Delete
+// is).
+func (s *Store) batch(fn func(*bbolt.Tx) error) error {
+	w := pendingWrite{fn: fn, done: make(chan error, 1)}
+	s.wmu.Lock()
+	s.writes = append(s.writes, w)
+	if !s.writing {
+		s.writing = true
+		s.writers.Add(1)
+		go s.commitWrites()
+	}
+	s.wmu.Unlock()
+	return <-w.done
+}
+
+type pendingWrite struct {
+	fn   func(*bbolt.Tx) error
+	done chan error
+}
+
+// commitWrites commits the pending writes, all together, until none is
+// left.
+func (s *Store) commitWrites() {
+	defer s.writers.Done()
+	for {
+		s.wmu.Lock()
+		q := s.writes
+		s.writes = nil
+		if len(q) == 0 {
+			s.writing = false
+			s.wmu.Unlock()
+			return
+		}
+		s.wmu.Unlock()
+		err := s.update(func(tx *bbolt.Tx) error {
+			for _, w := range q {
+				if err := w.fn(tx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		for _, w := range q {
+			if err != nil && len(q) > 1 {
+				// One write failed the group: each alone, to tell whose.
+				w.done <- s.update(w.fn)
+				continue
+			}
+			w.done <- err
+		}
+	}
 }
 
 func loadSecret(path string) ([]byte, error) {
@@ -333,7 +415,7 @@ func (s *Store) SavePrefs(_ context.Context, u chat.User, p chat.Prefs) error {
 	if err != nil {
 		return err
 	}
-	return s.update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPrefs).Put(key, b) })
+	return s.batch(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPrefs).Put(key, b) })
 }
 
 // Forget deletes the user's record, and compacts the file soon after
@@ -344,7 +426,7 @@ func (s *Store) Forget(_ context.Context, u chat.User) error {
 		return err
 	}
 	found := false
-	err = s.update(func(tx *bbolt.Tx) error {
+	err = s.batch(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketPrefs)
 		found = b.Get(key) != nil
 		return b.Delete(key)
@@ -466,6 +548,7 @@ func (s *Store) Close() error {
 		cerr = s.Compact()
 	}
 	ferr := s.flush()
+	s.writers.Wait() // writes still being committed
 	s.dbmu.Lock()
 	defer s.dbmu.Unlock()
 	if s.db == nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"runtime"
 	"sync"
 	"time"
 
@@ -31,18 +30,25 @@ type Config struct {
 	// Total bounds the jobs waiting in all conversations (4096). Past it,
 	// Submit refuses with ErrBusy.
 	Total int
-	// Thinkers bounds the engine calls at once (4 × GOMAXPROCS).
+	// Thinkers bounds the engine calls at once (64): they are quick, but
+	// may wait for the store's disk (a batched write).
 	Thinkers int
 	// Senders bounds the replies being sent at once; an urgent reply gets
 	// the next free sender before the others (64).
 	Senders int
 	// UserBurst and UserEvery are the per-user rate limit: a user's replies
 	// are sent while they have a token; they hold UserBurst tokens at most
-	// and gain one every UserEvery (8 and 2s: a burst of eight, then one
-	// reply every two seconds). Beyond it a reply is not sent (Throttled),
-	// unless it is urgent. Negative UserBurst turns the limit off.
-	UserBurst int
-	UserEvery time.Duration
+	// and gain one every UserEvery (5 and 1.5s: five at once, then one
+	// every second and a half). Beyond it a reply is not sent (Throttled);
+	// an urgent reply always is while the user has a token, and past them
+	// one every UrgentEvery (10s) still is. Keeping a user's replies below
+	// the platform's own per-chat rate (Telegram: about one a second) means
+	// that a reply allowed is sent at once, not queued: a flood, even of
+	// urgent messages, holds nothing up. Negative UserBurst turns the
+	// limit off.
+	UserBurst   int
+	UserEvery   time.Duration
+	UrgentEvery time.Duration
 	// DedupWindow and DedupSize bound the memory of job ids, for
 	// de-duplication (1 hour, 100,000 ids).
 	DedupWindow time.Duration
@@ -71,16 +77,19 @@ func (c Config) withDefaults() Config {
 		c.Total = 4096
 	}
 	if c.Thinkers <= 0 {
-		c.Thinkers = 4 * runtime.GOMAXPROCS(0)
+		c.Thinkers = 64
 	}
 	if c.Senders <= 0 {
 		c.Senders = 64
 	}
 	if c.UserBurst == 0 {
-		c.UserBurst = 8
+		c.UserBurst = 5
 	}
 	if c.UserEvery <= 0 {
-		c.UserEvery = 2 * time.Second
+		c.UserEvery = 1500 * time.Millisecond
+	}
+	if c.UrgentEvery <= 0 {
+		c.UrgentEvery = 10 * time.Second
 	}
 	if c.DedupWindow <= 0 {
 		c.DedupWindow = time.Hour
@@ -188,6 +197,7 @@ type Dispatcher struct {
 
 	seen   *Cache[*Ticket]
 	users  *userLimits
+	quiet  logLimit
 	think  chan struct{}
 	sender *prioSem
 }
@@ -220,7 +230,7 @@ func NewDispatcher(cfg Config) *Dispatcher {
 		abort:  abort,
 		convs:  map[string]*conversation{},
 		seen:   NewCache[*Ticket](cfg.DedupSize, cfg.DedupWindow, cfg.Now),
-		users:  newUserLimits(cfg.UserBurst, cfg.UserEvery),
+		users:  newUserLimits(cfg.UserBurst, cfg.UserEvery, cfg.UrgentEvery),
 		think:  make(chan struct{}, cfg.Thinkers),
 		sender: newPrioSem(cfg.Senders),
 	}
@@ -273,7 +283,9 @@ func (d *Dispatcher) Submit(j Job) (*Ticket, error) {
 			reason = "busy"
 		}
 		d.obs.Dropped(d.cfg.Platform, reason)
-		d.log.Warn("queue full; update refused", "reason", reason, "kind", j.Kind)
+		if d.quiet.allow(reason, d.cfg.Now()) {
+			d.log.Warn("queue full; updates refused, the platform delivers them again later", "reason", reason)
+		}
 		return nil, refused
 	}
 	// The deadline is on the real clock (contexts use it), whatever Now is.
@@ -346,10 +358,20 @@ func (d *Dispatcher) thinkAbout(key string, c *conversation) {
 		}
 		if e.urgent {
 			// Ahead of the replies waiting in this conversation, behind
-			// the urgent ones already there.
+			// the urgent ones already there. One urgent reply waiting is
+			// enough: the next, until it is sent, would say the same again
+			// (and a flood of urgent messages, which the rate limit lets
+			// through, would fill the conversation).
 			i := 0
 			for i < len(c.outbox) && c.outbox[i].urgent {
 				i++
+			}
+			if i > 0 {
+				c.n--
+				d.obs.Dropped(d.cfg.Platform, string(Throttled))
+				d.endLocked(e, Throttled)
+				d.mu.Unlock()
+				continue
 			}
 			c.outbox = append(c.outbox[:i], append([]*entry{e}, c.outbox[i:]...)...)
 		} else {
@@ -418,9 +440,11 @@ func (d *Dispatcher) decide(e *entry) (bool, Outcome) {
 	}
 	e.reply = r
 	e.urgent = r.Kind == chat.KindUrgent
-	if !e.urgent && !d.users.allow(j.Msg.User, d.cfg.Now()) {
+	if !d.users.allow(j.Msg.User, d.cfg.Now(), e.urgent) {
 		d.obs.Dropped(d.cfg.Platform, string(Throttled))
-		d.log.Warn("user over the rate limit; reply not sent", "kind", j.Kind, "reply", string(r.Kind))
+		if d.quiet.allow(string(Throttled), d.cfg.Now()) {
+			d.log.Warn("a user is over the rate limit; their replies are not sent (salama_dropped_total counts them)")
+		}
 		return false, Throttled
 	}
 	return true, ""
@@ -554,23 +578,25 @@ func remove(q *[]chan struct{}, ch chan struct{}) bool {
 
 // userLimits is the per-user token bucket, in memory only.
 type userLimits struct {
-	burst int
-	every time.Duration
-	mu    sync.Mutex
-	users map[chat.User]*bucket
+	burst        int
+	every, other time.Duration // a token; an urgent reply past the tokens
+	mu           sync.Mutex
+	users        map[chat.User]*bucket
 }
 
 type bucket struct {
 	tokens float64
 	at     time.Time
+	urgent time.Time // the last urgent reply sent past the tokens
 }
 
-func newUserLimits(burst int, every time.Duration) *userLimits {
-	return &userLimits{burst: burst, every: every, users: map[chat.User]*bucket{}}
+func newUserLimits(burst int, every, urgentEvery time.Duration) *userLimits {
+	return &userLimits{burst: burst, every: every, other: urgentEvery, users: map[chat.User]*bucket{}}
 }
 
-// allow takes one of the user's tokens and reports whether there was one.
-func (l *userLimits) allow(u chat.User, now time.Time) bool {
+// allow reports whether the user's reply may be sent, and takes a token if
+// so. An urgent reply is allowed without a token once every urgentEvery.
+func (l *userLimits) allow(u chat.User, now time.Time, urgent bool) bool {
 	if l.burst < 0 {
 		return true
 	}
@@ -586,11 +612,15 @@ func (l *userLimits) allow(u chat.User, now time.Time) bool {
 	}
 	b.tokens = min(float64(l.burst), b.tokens+float64(now.Sub(b.at))/float64(l.every))
 	b.at = now
-	if b.tokens < 1 {
-		return false
+	switch {
+	case b.tokens >= 1:
+		b.tokens--
+		return true
+	case urgent && now.Sub(b.urgent) >= l.other:
+		b.urgent = now
+		return true
 	}
-	b.tokens--
-	return true
+	return false
 }
 
 // sweep forgets users whose bucket is full again.
@@ -601,4 +631,24 @@ func (l *userLimits) sweep(now time.Time) {
 			delete(l.users, u)
 		}
 	}
+}
+
+// logLimit lets a repeated warning through once a minute per key, so that a
+// flood does not become a flood of log lines (the metrics count them all).
+type logLimit struct {
+	mu   sync.Mutex
+	last map[string]time.Time
+}
+
+func (l *logLimit) allow(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.last[key]) < time.Minute {
+		return false
+	}
+	if l.last == nil {
+		l.last = map[string]time.Time{}
+	}
+	l.last[key] = now
+	return true
 }

@@ -6,8 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"slices"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -71,7 +76,8 @@ func newDispatcher(t testing.TB, edit func(*channel.Config)) (*channel.Dispatche
 	obs := &chattest.Observer{}
 	cfg := channel.Config{
 		Platform: chat.Telegram, Engine: eng, Observer: obs,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		UserBurst: -1, // the tests of the limit set it
 	}
 	if edit != nil {
 		edit(&cfg)
@@ -201,7 +207,7 @@ func TestDispatcherThrottlesAFloodButNotUrgentReplies(t *testing.T) {
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	d, _, obs := newDispatcher(t, func(c *channel.Config) {
-		c.UserBurst, c.UserEvery, c.Now = 3, time.Second, clock
+		c.UserBurst, c.UserEvery, c.UrgentEvery, c.Now = 3, time.Second, 10*time.Second, clock
 		c.Engine = urgentEngine{channeltest.NewEngine()}
 	})
 	s := newSink()
@@ -219,9 +225,15 @@ func TestDispatcherThrottlesAFloodButNotUrgentReplies(t *testing.T) {
 	if !slices.Equal(outcomes, want) {
 		t.Errorf("outcomes %v, want %v", outcomes, want)
 	}
-	if got := obs.Drops(); len(got) != 3 || got[0] != "throttled" {
-		t.Errorf("Observer.Dropped = %v, want three throttled", got)
+	// Past the tokens, one urgent reply every UrgentEvery: a flood of
+	// urgent messages does not pass whole.
+	if o := wait(t, mustSubmit(t, d, job("a", "u2", "danger", s))); o != channel.Throttled {
+		t.Errorf("a second urgent message at once: %s, want throttled", o)
 	}
+	if got := obs.Drops(); !slices.Equal(got, []string{"throttled", "throttled", "throttled", "throttled"}) {
+		t.Errorf("Observer.Dropped = %v, want four throttled", got)
+	}
+
 	// Two seconds later the user has two more tokens.
 	mu.Lock()
 	now = now.Add(2 * time.Second)
@@ -389,5 +401,93 @@ func waitAsked(t testing.TB, e *channeltest.Engine, n int) {
 			t.Fatalf("engine asked %d times, want %d", len(e.Messages()), n)
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestBodies(t *testing.T) {
+	b := &channel.Bodies{Max: 10, Concurrent: 1, Wait: 10 * time.Millisecond}
+	read := func(body io.Reader, length int64) (int, error) {
+		r := httptest.NewRequest(http.MethodPost, "/", body)
+		r.ContentLength = length
+		w := httptest.NewRecorder()
+		got, release, err := b.Read(w, r)
+		if err == nil {
+			if int64(len(got)) > b.Max {
+				t.Errorf("body of %d bytes", len(got))
+			}
+			release()
+		}
+		return w.Code, err
+	}
+	if code, err := read(strings.NewReader("short"), 5); err != nil || code != http.StatusOK {
+		t.Errorf("a short body: %d %v", code, err)
+	}
+	// Too long by its header: refused before a byte is read.
+	wb := &watched{Reader: strings.NewReader("x")}
+	if code, err := read(wb, 1<<20); !errors.Is(err, channel.ErrBodyTooLarge) || code != http.StatusRequestEntityTooLarge || wb.read {
+		t.Errorf("a long body by its header: %d %v, read %v", code, err, wb.read)
+	}
+	// Too long without a header: cut at Max.
+	if code, err := read(strings.NewReader(strings.Repeat("x", 100)), -1); !errors.Is(err, channel.ErrBodyTooLarge) || code != http.StatusRequestEntityTooLarge {
+		t.Errorf("a long chunked body: %d %v", code, err)
+	}
+	// One body read at once: a second waits, then is refused.
+	pr, pw := io.Pipe()
+	first := make(chan int)
+	go func() { code, _ := read(pr, -1); first <- code }()
+	for i := 0; ; i++ { // until the slow body holds the turn
+		code, err := read(strings.NewReader("x"), 1)
+		if errors.Is(err, channel.ErrBodyBusy) {
+			if code != http.StatusServiceUnavailable {
+				t.Errorf("while another is read: %d, want 503", code)
+			}
+			break
+		}
+		if i == 1000 {
+			t.Fatal("a second body was never refused while the first was read")
+		}
+	}
+	pw.Write([]byte("ok"))
+	pw.Close()
+	if code := <-first; code != http.StatusOK {
+		t.Errorf("the slow body: %d", code)
+	}
+}
+
+type watched struct {
+	io.Reader
+	read bool
+}
+
+func (w *watched) Read(p []byte) (int, error) {
+	w.read = true
+	return w.Reader.Read(p)
+}
+
+func TestNewServerHasLimits(t *testing.T) {
+	s := channel.NewServer(http.NotFoundHandler())
+	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.WriteTimeout <= 0 || s.IdleTimeout <= 0 || s.MaxHeaderBytes <= 0 {
+		t.Errorf("server without limits: %+v", s)
+	}
+}
+
+// A store failure is logged at error with its cause, and the reply still
+// goes out.
+func TestDispatcherEngineErrorNamesTheCause(t *testing.T) {
+	var logs chattest.Buffer
+	d, _, _ := newDispatcher(t, func(c *channel.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	s := newSink()
+	j := job("a", "", "x", s)
+	j.Think = func(context.Context) (chat.Reply, error) {
+		return chat.Reply{Kind: chat.KindAnswer, Text: "still here"},
+			&os.PathError{Op: "write", Path: "/var/lib/salama/salama.db", Err: syscall.ENOSPC}
+	}
+	if o := wait(t, mustSubmit(t, d, j)); o != channel.Delivered {
+		t.Errorf("outcome %s, want delivered", o)
+	}
+	if l := logs.String(); !strings.Contains(l, "level=ERROR") || !strings.Contains(l, `cause="disk full"`) || strings.Contains(l, "salama.db") {
+		t.Errorf("log:\n%s", l)
 	}
 }

@@ -7,8 +7,8 @@ import (
 )
 
 // Spacer keeps sends within a platform's rate limits: one key (a chat) gets
-// at most one send per interval, and all keys together at most Rate sends a
-// second. An urgent send takes the next free slot of the whole bot ahead of
+// at most Burst sends at once and then one per interval, and all keys
+// together at most Rate sends a second. An urgent send takes the next free slot of the whole bot ahead of
 // the others (which move back by one slot). Pause holds every send, as a
 // platform's "retry after" for the whole bot asks. The zero value, with
 // Rate 0, spaces per key only.
@@ -18,6 +18,10 @@ import (
 type Spacer struct {
 	// Rate is the most sends a second over all keys; 0 means no limit.
 	Rate float64
+	// Burst is how many sends a key may make at once before the interval
+	// applies (1, strict spacing, when zero). A key whose sends keep within
+	// the interval on average is never made to wait.
+	Burst int
 	// Now is the clock (time.Now).
 	Now func() time.Time
 	// Sleep waits (channel.Sleep).
@@ -58,8 +62,11 @@ func (s *Spacer) reserveKey(key string, interval time.Duration) time.Duration {
 	if s.next == nil {
 		s.next = map[string]time.Time{}
 	}
-	t := latest(latest(now, s.paused), s.next[key])
-	s.next[key] = t.Add(interval)
+	// next[key] is the key's theoretical next slot (GCRA): a send may go
+	// up to Burst-1 intervals before it.
+	tat := latest(now, s.next[key])
+	s.next[key] = tat.Add(interval)
+	t := latest(latest(now, s.paused), tat.Add(-time.Duration(max(s.Burst, 1)-1)*interval))
 	if len(s.next) > 4096 {
 		for k, v := range s.next {
 			if v.Before(now) {

@@ -78,3 +78,30 @@ func TestSpacerUrgentAndPause(t *testing.T) {
 		t.Errorf("after Pause(10s) a send waits %v", d)
 	}
 }
+
+func TestSpacerBurst(t *testing.T) {
+	c := &fakeClock{now: time.Unix(1700000000, 0)}
+	s := &Spacer{Burst: 3, Now: c.Now, Sleep: c.Sleep}
+	start := c.Now()
+	ctx := context.Background()
+	for range 3 {
+		s.Wait(ctx, "a", time.Second, false)
+	}
+	if got := c.Now().Sub(start); got != 0 {
+		t.Errorf("a burst of three waited %v, want none", got)
+	}
+	s.Wait(ctx, "a", time.Second, false)
+	if got := c.Now().Sub(start); got != time.Second {
+		t.Errorf("the fourth send waited until %v, want 1s", got)
+	}
+	// A key that keeps to one send per interval never waits.
+	c.Sleep(ctx, 10*time.Second)
+	for range 5 {
+		before := c.Now()
+		s.Wait(ctx, "a", time.Second, false)
+		if got := c.Now().Sub(before); got != 0 {
+			t.Errorf("a send on time waited %v", got)
+		}
+		c.Sleep(ctx, time.Second)
+	}
+}

@@ -65,6 +65,7 @@ func ParseRecords(file string, data []byte) ([]Record, error) {
 		cur   *Record
 		block *Field   // the long field being read
 		lines []string // its lines
+		names map[string]bool
 	)
 	finish := func() error {
 		if block == nil {
@@ -74,17 +75,29 @@ func ParseRecords(file string, data []byte) ([]Record, error) {
 			lines = lines[:len(lines)-1]
 		}
 		if len(lines) > 0 && strings.HasPrefix(lines[0], "- ") {
+			// An item and its continuation lines are gathered, then joined
+			// once: appending to the item line by line would copy it each
+			// time, quadratic in a long item.
+			var item []string
+			flush := func() {
+				if len(item) > 0 {
+					block.List = append(block.List, strings.Join(item, " "))
+					item = item[:0]
+				}
+			}
 			for i, l := range lines {
 				switch {
 				case strings.HasPrefix(l, "- "):
-					block.List = append(block.List, strings.TrimSpace(l[2:]))
+					flush()
+					item = append(item, strings.TrimSpace(l[2:]))
 				case strings.TrimSpace(l) == "":
-				case strings.HasPrefix(l, "  ") && len(block.List) > 0:
-					block.List[len(block.List)-1] += " " + strings.TrimSpace(l)
+				case strings.HasPrefix(l, "  ") && len(item) > 0:
+					item = append(item, strings.TrimSpace(l))
 				default:
 					return &Error{File: file, Line: block.Line + 1 + i, Field: block.Name, Msg: `a list item must start with "- "`}
 				}
 			}
+			flush()
 		} else {
 			block.Value = joinParagraphs(lines)
 		}
@@ -125,10 +138,13 @@ func ParseRecords(file string, data []byte) ([]Record, error) {
 		if cur == nil {
 			recs = append(recs, Record{File: file, Line: n})
 			cur = &recs[len(recs)-1]
+			names = map[string]bool{}
 		}
-		if _, dup := cur.Get(name); dup {
+		// A set, not cur.Get: a record with many fields would be quadratic.
+		if names[name] {
 			return nil, &Error{File: file, Line: n, Field: name, Msg: "appears twice in one record"}
 		}
+		names[name] = true
 		f := Field{Name: name, Line: n, Value: strings.TrimSpace(value)}
 		if f.Value == "" {
 			block = &f

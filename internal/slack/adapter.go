@@ -117,6 +117,9 @@ type Adapter struct {
 	lookupMu sync.Mutex
 	lookups  map[string]*lookup // users.info calls in flight, by user
 
+	// bodies bounds the bodies read before their signature is checked.
+	bodies channel.Bodies
+
 	// dead is closed when the app is uninstalled or its token revoked:
 	// nothing more can be sent, and Run returns.
 	dead     chan struct{}
@@ -203,6 +206,7 @@ func New(cfg Config, e chat.Engine) (*Adapter, error) {
 		locales: channel.NewCache[string](cfg.LocaleCacheSize, cfg.LocaleTTL, cfg.Now),
 		lookups: map[string]*lookup{},
 		dead:    make(chan struct{}),
+		bodies:  channel.Bodies{Max: maxBody},
 	}
 	a.retry = channel.Retry{
 		MaxRetries: cfg.MaxRetries,

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -261,4 +263,41 @@ func TestManifest(t *testing.T) {
 	if strings.Contains(m, "im:read") {
 		t.Error("manifest asks for im:read, which nothing uses")
 	}
+}
+
+// A request is refused before its body is read when its signature cannot
+// be genuine, and a body over Slack's size is refused.
+func TestUnauthenticatedBodiesBounded(t *testing.T) {
+	h := MustHarness(t)
+	for _, tt := range []struct {
+		name, sig string
+		length    int64
+		want      int
+	}{
+		{"malformed signature", "v0=zz", 10, http.StatusUnauthorized},
+		{"wrong version", "v1=" + strings.Repeat("a", 64), 10, http.StatusUnauthorized},
+		{"upper-case hex", "v0=" + strings.Repeat("A", 64), 10, http.StatusUnauthorized},
+		{"too large", "v0=" + strings.Repeat("a", 64), 1 << 20, http.StatusRequestEntityTooLarge},
+	} {
+		body := &watchedBody{Reader: strings.NewReader("{}")}
+		r := httptest.NewRequest(http.MethodPost, "/slack/events", body)
+		r.ContentLength = tt.length
+		r.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(h.now.Unix(), 10))
+		r.Header.Set("X-Slack-Signature", tt.sig)
+		w := httptest.NewRecorder()
+		h.a.Handler().ServeHTTP(w, r)
+		if w.Code != tt.want || body.read {
+			t.Errorf("%s: status %d (read %v), want %d without reading", tt.name, w.Code, body.read, tt.want)
+		}
+	}
+}
+
+type watchedBody struct {
+	*strings.Reader
+	read bool
+}
+
+func (w *watchedBody) Read(p []byte) (int, error) {
+	w.read = true
+	return w.Reader.Read(p)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
@@ -16,16 +17,18 @@ import (
 )
 
 const (
-	// maxBody bounds a request body; Slack's are a few kilobytes.
-	maxBody = 1 << 20
+	// maxBody bounds a request body. Slack's are a few kilobytes; a button
+	// press carries the message it was on, tens of kilobytes at most.
+	maxBody = 128 << 10
 	// signatureWindow is how far a request's timestamp may be from now.
 	signatureWindow = 5 * time.Minute
 )
 
 // Errors that make a request unauthenticated (401).
 var (
-	errUnsigned = errors.New("slack: request not signed")
-	errExpired  = errors.New("slack: request timestamp outside the window")
+	errUnsigned     = errors.New("slack: request not signed")
+	errExpired      = errors.New("slack: request timestamp outside the window")
+	errBadSignature = errors.New("slack: malformed signature")
 )
 
 // Handler serves Slack's HTTP requests:
@@ -55,16 +58,21 @@ func (a *Adapter) Handler() http.Handler {
 // sees a byte of it.
 func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, body []byte)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		// The timestamp is checked first: a stale request is not read.
+		// The signature's shape and the timestamp are checked first: a
+		// request that cannot be genuine, or is stale, is not read.
 		if err := a.checkTimestamp(r.Header); err != nil {
 			a.refuse(w, r, err)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		// Until the signature is checked the body is a stranger's: read
+		// within bounds (channel.Bodies).
+		body, release, err := a.bodies.Read(w, r)
 		if err != nil {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			a.log.Warn("slack: request body refused", "path", r.URL.Path, "reason", bodyReason(err))
 			return
 		}
+		// The handlers below copy what they keep (JSON and form decoding).
+		defer release()
 		if err := a.checkSignature(r.Header, body); err != nil {
 			a.refuse(w, r, err)
 			return
@@ -82,13 +90,19 @@ func (a *Adapter) refuse(w http.ResponseWriter, r *http.Request, err error) {
 		why = "expired"
 	}
 	a.log.Warn("slack: request refused", "path", r.URL.Path, "reason", why)
+	channel.CloseAfter(w)
 	http.Error(w, "invalid request signature", http.StatusUnauthorized)
 }
 
-// checkTimestamp checks the request's timestamp against Config.Now.
+// checkTimestamp checks the signature header's shape (v0= and 64 hex
+// digits) and the request's timestamp against Config.Now.
 func (a *Adapter) checkTimestamp(h http.Header) error {
-	if h.Get("X-Slack-Signature") == "" || h.Get("X-Slack-Request-Timestamp") == "" {
+	sig := h.Get("X-Slack-Signature")
+	if sig == "" || h.Get("X-Slack-Request-Timestamp") == "" {
 		return errUnsigned
+	}
+	if hexSig, ok := strings.CutPrefix(sig, "v0="); !ok || len(hexSig) != 64 || strings.Trim(hexSig, "0123456789abcdef") != "" {
+		return errBadSignature
 	}
 	sec, err := strconv.ParseInt(h.Get("X-Slack-Request-Timestamp"), 10, 64)
 	if err != nil {
@@ -207,6 +221,16 @@ func withForm(r *http.Request, form url.Values) *http.Request {
 	r2.PostForm = form
 	r2.Form = form
 	return r2
+}
+
+func bodyReason(err error) string {
+	switch {
+	case errors.Is(err, channel.ErrBodyTooLarge):
+		return "too_large"
+	case errors.Is(err, channel.ErrBodyBusy):
+		return "busy"
+	}
+	return "unreadable"
 }
 
 // replayID identifies a signed request: its signature, which covers its

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -49,7 +50,8 @@ type Adapter struct {
 	bot    *bot.Bot
 	botID  int64
 	client observingClient
-	spacer *channel.Spacer
+	spacer *channel.Spacer // private chats, and the bot's global rate
+	groups *channel.Spacer // groups' own spacing
 	retry  channel.Retry
 	work   *channel.Dispatcher
 	status channel.Status
@@ -84,7 +86,8 @@ func New(cfg Config, engine chat.Engine) (*Adapter, error) {
 		engine:    engine,
 		log:       cfg.Logger.With("platform", string(chat.Telegram)),
 		client:    observingClient{c: cfg.HTTPClient},
-		spacer:    &channel.Spacer{Rate: float64(cfg.GlobalRate), Now: cfg.Now, Sleep: cfg.Sleep},
+		spacer:    &channel.Spacer{Rate: float64(cfg.GlobalRate), Burst: cfg.ChatBurst, Now: cfg.Now, Sleep: cfg.Sleep},
+		groups:    &channel.Spacer{Now: cfg.Now, Sleep: cfg.Sleep},
 		secretSum: sha256.Sum256([]byte(cfg.WebhookSecret)),
 		sideSem:   make(chan struct{}, 16),
 	}
@@ -101,6 +104,10 @@ func New(cfg Config, engine chat.Engine) (*Adapter, error) {
 	q := cfg.Queue
 	q.Platform, q.Engine, q.Observer, q.Logger, q.Now = chat.Telegram, engine, cfg.Observer, a.log, cfg.Now
 	q.Senders, q.DrainTimeout = cfg.MaxConcurrency, cfg.DrainTimeout
+	if q.ReplyTimeout <= 0 {
+		q.ReplyTimeout = 2 * time.Minute
+	}
+	a.cfg.Queue.ReplyTimeout = q.ReplyTimeout
 	a.work = channel.NewDispatcher(q)
 	if cfg.BotUsername != "" {
 		a.setUsername(cfg.BotUsername)
@@ -339,6 +346,7 @@ func (a *Adapter) setUsername(u string) { a.username.Store(&u) }
 func (a *Adapter) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !a.secretOK(r.Header.Get(secretHeader)) {
+			channel.CloseAfter(w)
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
@@ -351,22 +359,34 @@ func (a *Adapter) Handler() http.Handler {
 			channel.Refuse(w, channel.ErrClosed)
 			return
 		}
-		var u models.Update
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxUpdateBytes)).Decode(&u); err != nil {
+		u, err := decodeUpdate(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
+		if err != nil {
 			a.log.Warn("telegram webhook body is not an update")
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		t, err := a.accept(&u)
+		t, err := a.accept(u)
 		if err != nil && !errors.Is(err, channel.ErrDuplicate) {
 			channel.Refuse(w, err)
 			return
 		}
+		// The answer waits for the reply, which may outlast the server's
+		// write timeout.
+		channel.WaitWriting(w, a.cfg.Queue.ReplyTimeout+a.cfg.DrainTimeout)
 		if !channel.Await(r.Context(), t, 0) {
 			return // Telegram hung up; it delivers the update again
 		}
 		w.WriteHeader(http.StatusOK)
 	})
+}
+
+// decodeUpdate reads one update, as Telegram sends it to the webhook.
+func decodeUpdate(r io.Reader) (*models.Update, error) {
+	var u models.Update
+	if err := json.NewDecoder(r).Decode(&u); err != nil {
+		return nil, err
+	}
+	return &u, nil
 }
 
 func (a *Adapter) secretOK(got string) bool {

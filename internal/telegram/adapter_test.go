@@ -54,6 +54,9 @@ func mustStart(t testing.TB, edit func(*Config)) *harness {
 		RetryBase:     time.Millisecond,
 		MaxRetries:    3,
 		DrainTimeout:  5 * time.Second,
+		// These tests send more than a person would; the per-user limit
+		// has tests of its own (package channel).
+		Queue: channel.Config{UserBurst: -1},
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			h.sleepMu.Lock()
 			h.sleeps = append(h.sleeps, d)

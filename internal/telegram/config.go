@@ -50,8 +50,12 @@ type Config struct {
 	// PollTimeout is the long-poll duration of getUpdates. Default 50s.
 	PollTimeout time.Duration
 	// ChatInterval is the least time between two messages to one private
-	// chat. Default 1s.
+	// chat, on average. Default 1s.
 	ChatInterval time.Duration
+	// ChatBurst is how many messages may go to one private chat at once
+	// before ChatInterval applies; Telegram allows short bursts. Default 5,
+	// as the per-user rate limit (Queue.UserBurst).
+	ChatBurst int
 	// GroupInterval is the least time between two messages to one group.
 	// Default 3s (Telegram allows about 20 a minute).
 	GroupInterval time.Duration
@@ -146,6 +150,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.ChatInterval <= 0 {
 		c.ChatInterval = defaultChatInterval
+	}
+	if c.ChatBurst <= 0 {
+		c.ChatBurst = 5
 	}
 	if c.GroupInterval <= 0 {
 		c.GroupInterval = defaultGroupInterval

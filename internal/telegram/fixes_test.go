@@ -161,7 +161,7 @@ func TestPrivateLabelTranslated(t *testing.T) {
 func TestWebhookAnswersAfterTheReply(t *testing.T) {
 	h := mustStart(t, func(c *Config) {
 		c.WebhookURL, c.WebhookSecret = "https://bot.example.org/telegram", "s3cret"
-		c.Queue = channel.Config{PerConversation: 1}
+		c.Queue = channel.Config{PerConversation: 1, UserBurst: -1}
 	})
 	srv := httptest.NewServer(h.a.Handler())
 	defer srv.Close()

@@ -67,6 +67,9 @@ func convertMessage(m *models.Message, username string, botID int64) (inbound, s
 	if m.From == nil || m.From.IsBot {
 		return inbound{}, "from_bot", false
 	}
+	if m.From.ID == 0 || m.Chat.ID == 0 {
+		return inbound{}, "malformed", false
+	}
 	group := m.Chat.Type == models.ChatTypeGroup || m.Chat.Type == models.ChatTypeSupergroup
 	if !group && m.Chat.Type != models.ChatTypePrivate {
 		return inbound{}, "channel", false
@@ -195,6 +198,9 @@ func repliesTo(m *models.Message, botID int64) bool {
 }
 
 func convertCallback(q *models.CallbackQuery) (inbound, string, bool) {
+	if q.ID == "" || q.From.ID == 0 || q.From.IsBot {
+		return inbound{}, "malformed", false
+	}
 	in := inbound{
 		kind:       "callback",
 		callbackID: q.ID,
@@ -231,6 +237,9 @@ func convertCallback(q *models.CallbackQuery) (inbound, string, bool) {
 func convertMember(u *models.ChatMemberUpdated) (inbound, string, bool) {
 	if u.Chat.Type != models.ChatTypePrivate || u.NewChatMember.Type != models.ChatMemberTypeBanned {
 		return inbound{}, "member", false
+	}
+	if u.From.ID == 0 || u.Chat.ID == 0 {
+		return inbound{}, "malformed", false
 	}
 	return inbound{
 		kind:   "blocked",

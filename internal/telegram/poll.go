@@ -137,7 +137,7 @@ func (a *Adapter) poll(ctx context.Context) error {
 		}
 		failures = 0
 		a.setState(channel.Ready, "")
-		fresh := 0
+		fresh, refused := 0, false
 		for _, u := range updates {
 			if u.ID <= p.last {
 				continue // in flight, or answered since the request
@@ -145,14 +145,21 @@ func (a *Adapter) poll(ctx context.Context) error {
 			t, err := a.accept(u)
 			if err != nil && !errors.Is(err, channel.ErrDuplicate) {
 				// The queues are full: stop here, and fetch this update
-				// and the ones after it again once there is room.
+				// and the ones after it again in a moment.
+				refused = true
 				break
 			}
 			p.taken = append(p.taken, takenUpdate{id: u.ID, ticket: t})
 			p.last = u.ID
 			fresh++
 		}
-		if fresh == 0 && len(p.taken) > 0 {
+		switch {
+		case refused:
+			// Room comes back as soon as any conversation moves on.
+			if err := p.wait(ctx, 20*time.Millisecond); err != nil {
+				return nil
+			}
+		case fresh == 0 && len(p.taken) > 0:
 			// Nothing new among the updates in flight: wait for the
 			// oldest before asking again.
 			if err := p.wait(ctx, time.Second); err != nil {

@@ -37,11 +37,16 @@ func (a *Adapter) call(ctx context.Context, o op, fn func(context.Context) error
 	}
 	return retry.Do(ctx, func(ctx context.Context) error {
 		if o.chat != "" {
-			interval := a.cfg.ChatInterval
+			// Private chats may take a short burst; groups (20 a minute)
+			// are spaced strictly; then the bot's global rate.
+			key, interval := o.chat, a.cfg.ChatInterval
 			if o.group {
-				interval = a.cfg.GroupInterval
+				if err := a.groups.Wait(ctx, o.chat, a.cfg.GroupInterval, o.urgent); err != nil {
+					return err
+				}
+				key, interval = "", 0
 			}
-			if err := a.spacer.Wait(ctx, o.chat, interval, o.urgent); err != nil {
+			if err := a.spacer.Wait(ctx, key, interval, o.urgent); err != nil {
 				return err
 			}
 		}
