@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -49,15 +48,6 @@ func salamaBinary(ctx context.Context, path, dir string) (string, error) {
 }
 
 // freeAddr is a loopback address whose port was free a moment ago.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
-
 func newChild(bin, dir string, settings map[string]string) (*child, error) {
 	addr, err := freeAddr()
 	if err != nil {
