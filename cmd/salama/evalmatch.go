@@ -13,6 +13,7 @@ import (
 	"github.com/salama-safety/salama/internal/content"
 	"github.com/salama-safety/salama/internal/evaluate"
 	"github.com/salama-safety/salama/internal/match"
+	"github.com/salama-safety/salama/locales"
 )
 
 func runEvalMatch(args []string, stdout io.Writer) error {
@@ -40,11 +41,14 @@ func runEvalMatch(args []string, stdout io.Writer) error {
 	default:
 		return usageError{fmt.Errorf("--thresholds %q: want nested or default", *thresholds)}
 	}
-	var faqFS fs.FS = faq.FS
+	var faqFS, locFS fs.FS = faq.FS, locales.FS
 	if cf.content != "" {
 		faqFS = os.DirFS(cf.content)
 	}
-	c, err := content.Load(faqFS)
+	if cf.locales != "" {
+		locFS = os.DirFS(cf.locales)
+	}
+	c, err := content.Load(faqFS, locFS)
 	if err != nil {
 		return err
 	}

@@ -81,11 +81,16 @@ func TestContentCheckNamesFileLineAndField(t *testing.T) {
 	if err := os.WriteFile(entry, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := run(t, "", "content", "check", "--content", dir)
-	if code != 1 || !strings.Contains(stderr, "en/grooming.what.txt:3: field \"audience\": \"kids\" is not one of") {
-		t.Errorf("content check = %d, %q", code, stderr)
+	code, out, stderr := run(t, "", "content", "check", "--content", dir)
+	if code != 1 || !strings.Contains(out, "en/grooming.what.txt:3: error: field \"audience\": \"kids\" is not one of") {
+		t.Errorf("content check = %d, %q %q", code, out, stderr)
 	}
-	code, out, _ := run(t, "", "content", "check")
+	// the one validator: locales check names the same problem at the same place
+	_, lout, _ := run(t, "", "locales", "check", "--content", dir)
+	if !strings.Contains(lout, "en/grooming.what.txt:3: error: field \"audience\"") {
+		t.Errorf("locales check does not agree with content check: %q", lout)
+	}
+	code, out, _ = run(t, "", "content", "check")
 	if code != 0 || !strings.Contains(out, "content ok") {
 		t.Errorf("embedded content check = %d, %q", code, out)
 	}

@@ -165,10 +165,12 @@ func ParseRecords(file string, data []byte) ([]Record, error) {
 }
 
 // joinParagraphs keeps blank-line paragraph breaks and "- " list lines, and
-// joins wrapped lines of one paragraph with a space.
+// joins wrapped lines with a space: the lines of one paragraph, and the
+// indented lines that continue a list item, so that no sentence is broken
+// by a hard line break the reader's screen did not ask for.
 func joinParagraphs(lines []string) string {
 	var b strings.Builder
-	prevBlank := false
+	prevBlank, inItem := false, false
 	for i, l := range lines {
 		t := strings.TrimRight(l, " ")
 		switch {
@@ -178,10 +180,16 @@ func joinParagraphs(lines []string) string {
 		case i == 0:
 		case prevBlank:
 			b.WriteString("\n\n")
-		case strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "  "):
+			inItem = false
+		case strings.HasPrefix(t, "- "):
+			b.WriteString("\n")
+		case strings.HasPrefix(t, "  ") && !inItem:
 			b.WriteString("\n")
 		default:
 			b.WriteString(" ")
+		}
+		if strings.HasPrefix(t, "- ") {
+			inItem = true
 		}
 		prevBlank = false
 		b.WriteString(strings.TrimSpace(t))

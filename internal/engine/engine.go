@@ -171,7 +171,16 @@ func (e *Engine) Respond(ctx context.Context, m chat.Message) (chat.Reply, error
 	if r.Lang == "" {
 		r.Lang = c.lang
 	}
-	r = bidi(r)
+	if r.Lang != c.defaultLang() {
+		// the conversation is in another language than the user's saved
+		// one: the buttons carry it, so "Tell me more" answers in it too
+		for i := range r.Choices {
+			if p := r.Choices[i].Payload; p != "" && !strings.Contains(p, langSep) {
+				r.Choices[i].Payload = p + langSep + c.lang
+			}
+		}
+	}
+	r = c.k.bidi(r)
 	if c.dirty && !c.forgotten {
 		if serr := e.store.SavePrefs(ctx, m.User, c.prefs); serr != nil && err == nil {
 			err = serr
@@ -223,6 +232,12 @@ func (e *Engine) Home(ctx context.Context, u chat.User, langHint string) (chat.R
 	return r, err
 }
 
+// defaultLang is the language of a conversation nothing else decided:
+// the user's choice, else the platform's hint.
+func (c *conv) defaultLang() string {
+	return c.k.negotiate(c.prefs.Lang, c.m.LangHint)
+}
+
 // resolve picks the language and the country: the user's choice, then the
 // platform's hint, then English; for the country, then the deployment's
 // default, then the international default. Only the user's choice and the
@@ -253,32 +268,61 @@ func (k *Knowledge) KnowsCountry(code string) bool {
 	return code != "" && k.Content.Helplines.Countries[strings.ToUpper(code)] != nil
 }
 
-// negotiate returns the supported language for a saved choice or a hint.
+// negotiate returns the supported language for a saved choice or a hint:
+// its code or one of its aliases (tl for fil), else the closest supported
+// language (pt-BR finds pt; pt-AO finds pt-PT where there is one).
 func (k *Knowledge) negotiate(saved, hint string) string {
 	for _, s := range []string{saved, hint} {
 		if s == "" {
 			continue
+		}
+		if code, ok := k.tags[strings.ToLower(s)]; ok {
+			return code
 		}
 		tag, err := language.Parse(s)
 		if err != nil {
 			continue
 		}
 		base, _ := tag.Base()
-		code := base.String()
-		if code == "tl" {
-			code = "fil"
+		if code, ok := k.tags[base.String()]; ok && len(k.variants(code)) == 1 {
+			return code
 		}
-		if slices.Contains(k.langs, code) {
+		if _, i, conf := k.matcher.Match(tag); conf >= language.High {
+			return k.langs[i]
+		}
+		if code, ok := k.tags[base.String()]; ok {
 			return code
 		}
 	}
 	return content.SourceLanguage
 }
 
+// variants lists the supported languages that share a language's base
+// (pt and pt-PT).
+func (k *Knowledge) variants(code string) []string {
+	base, _ := language.Make(code).Base()
+	var out []string
+	for _, l := range k.langs {
+		if b, _ := language.Make(l).Base(); b == base {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// langSep separates a payload from the language of the conversation it
+// was offered in: "more:grooming.what~fr". The language travels with the
+// button because the engine keeps no conversation state.
+const langSep = "~"
+
 func (c *conv) respond() chat.Reply {
 	m := c.m
 	if m.Payload != "" {
-		return c.payload(m.Payload)
+		p, lang, ok := strings.Cut(m.Payload, langSep)
+		if ok && c.k.Index[lang] != nil {
+			c.lang = lang
+		}
+		return c.payload(p)
 	}
 	text := strings.TrimSpace(m.Text)
 	if m.Media != chat.MediaNone {
@@ -302,10 +346,11 @@ func (c *conv) text(text string) chat.Reply {
 	}
 	words := norm.Words(text) // folded once, for every check below
 	folded := strings.Join(words, " ")
-	if c.k.anyHelp[folded] { // nothing but "help": the helplines at once
+	if langs := c.k.helpLangs[folded]; len(langs) > 0 { // nothing but "help": the helplines at once
 		if d := c.k.detect(text, words, c.lang); d != "" {
 			c.lang = d
 		}
+		c.firstWords(langs)
 		return c.helplines(true)
 	}
 	if r, ok := c.safetyReply(words, text); ok {
@@ -320,6 +365,13 @@ func (c *conv) text(text string) chat.Reply {
 	}
 	results := c.matches(strings.Fields(rest))
 	r := c.decide(results)
+	if r.Kind == chat.KindFallback && c.lang != content.SourceLanguage {
+		// a language still being translated has few phrasings of its own,
+		// and its people mix in English: look in the English index too
+		if en := c.decide(c.k.Index[content.SourceLanguage].MatchWords(strings.Fields(rest), match.MaxChoices)); en.Kind != chat.KindFallback {
+			r = en
+		}
+	}
 	if greeted && r.Kind != chat.KindAnswer {
 		// "hi, how are you": the welcome offers the topics anyway
 		return c.greeting()
@@ -434,24 +486,40 @@ func (c *conv) decide(rs []match.Result) chat.Reply {
 	return c.fallback()
 }
 
-// stripGreeting removes a leading greeting; it reports whether there was one.
+// stripGreeting removes a leading greeting of the conversation's language
+// or English, and the words that may follow one ("hi bot"); it reports
+// whether there was one. A message that is only a greeting is recognised
+// in any language ("hola", "sannu"), and settles the language of a first
+// message.
 func (c *conv) stripGreeting(folded string) (string, bool) {
+	if langs := c.k.greetingLangs[folded]; len(langs) > 0 {
+		c.firstWords(langs)
+		return "", true
+	}
 	words := strings.Fields(folded)
 	greeted := false
 	for n := min(len(words), 5); n > 0; n-- {
-		if c.isGreeting(strings.Join(words[:n], " ")) {
+		langs := c.k.greetingLangs[strings.Join(words[:n], " ")]
+		if slices.Contains(langs, c.lang) || slices.Contains(langs, content.SourceLanguage) {
 			words, greeted = words[n:], true
 			break
 		}
 	}
-	for greeted && len(words) > 0 && slices.Contains([]string{"bot", "salama", "there", "everyone", "friend", "sir", "madam"}, words[0]) {
+	for greeted && len(words) > 0 && c.k.fillers[words[0]] {
 		words = words[1:]
 	}
 	return strings.Join(words, " "), greeted
 }
 
-func (c *conv) isGreeting(s string) bool {
-	return c.k.greetings[c.lang][s] || c.k.greetings[content.SourceLanguage][s]
+// firstWords settles the language from a greeting or a help word ("hola",
+// "msaada") when nothing else did: no language chosen, and the platform
+// says English or nothing. A user whose phone is in Spanish and who types
+// "help me" mixes in English, as people do, and stays in Spanish.
+func (c *conv) firstWords(langs []string) {
+	if c.prefs.Lang != "" || c.lang != content.SourceLanguage || slices.Contains(langs, c.lang) {
+		return
+	}
+	c.lang = langs[0]
 }
 
 func (c *conv) countryByName(folded string) string {

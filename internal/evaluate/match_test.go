@@ -7,6 +7,7 @@ import (
 	"github.com/salama-safety/salama/internal/content"
 	"github.com/salama-safety/salama/internal/evaluate"
 	"github.com/salama-safety/salama/internal/match"
+	"github.com/salama-safety/salama/locales"
 )
 
 // matchFloors are the held-out top-1 floors per language (5-fold
@@ -20,7 +21,7 @@ var matchFloors = map[string]float64{
 }
 
 func TestMatchHeldOut(t *testing.T) {
-	c, err := content.Load(faq.FS)
+	c, err := content.Load(faq.FS, locales.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

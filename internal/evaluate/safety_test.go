@@ -48,6 +48,9 @@ func TestSafetyHeldOut(t *testing.T) {
 		uh, un := rep.Rate(lang, content.ReplyUrgent)
 		dh, dn := rep.Rate(lang, content.ReplyDeterrence)
 		oh, on := rep.Rate(lang, content.CategoryOrdinary)
+		if un+dn+on == 0 {
+			continue // a new language with no labelled examples yet: locales check warns
+		}
 		if r := rate(uh, un); r < f.urgent {
 			t.Errorf("%s: urgent recall %.3f (%d/%d), floor %.2f", lang, r, uh, un, f.urgent)
 		}
