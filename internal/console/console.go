@@ -8,6 +8,7 @@ package console
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
@@ -103,17 +105,27 @@ func (a *Adapter) Run(ctx context.Context) error {
 	lines := make(chan string)
 	readErr := make(chan error, 1)
 	go func() {
-		sc := bufio.NewScanner(a.cfg.In)
-		sc.Buffer(make([]byte, 64*1024), 1024*1024)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
+		in := bufio.NewReader(a.cfg.In)
+		for {
+			line, err := readLine(in, MaxLine)
+			if err != nil && err != io.EOF {
+				readErr <- err
+				close(lines)
+				return
+			}
+			if err == nil || line != "" { // the last line may have no ending
+				select {
+				case lines <- line:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err == io.EOF {
+				readErr <- nil
+				close(lines)
 				return
 			}
 		}
-		readErr <- sc.Err()
-		close(lines)
 	}()
 	if !a.cfg.Quiet {
 		if err := a.say(ctx, chat.Message{Text: a.cfg.Start}); err != nil {
@@ -157,6 +169,41 @@ func (a *Adapter) say(ctx context.Context, m chat.Message) error {
 	}
 	fmt.Fprint(a.cfg.Out, "\n> ")
 	return nil
+}
+
+// MaxLine is how much of a typed line is read as the message: a longer
+// line (a paste of a whole document) is cut there, and the conversation
+// goes on with the next line. Every messaging platform limits a message
+// to a few thousand characters; this is far above them.
+const MaxLine = 64 * 1024
+
+// readLine returns the next line of r without its line ending, at most
+// limit bytes of it (cut at a character boundary); the rest of a longer
+// line is read and dropped, so that no line, however long, ends the
+// conversation. At the end of the input it returns the last line, if any,
+// with io.EOF.
+func readLine(r *bufio.Reader, limit int) (string, error) {
+	var b []byte
+	cut := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		room := limit - len(b)
+		if len(chunk) > room {
+			chunk, cut = chunk[:room], true
+		}
+		b = append(b, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue // longer than the reader's buffer: read on
+		}
+		b = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("\r"))
+		for cut && len(b) > 0 { // a character cut in two at the limit
+			if r, size := utf8.DecodeLastRune(b); r != utf8.RuneError || size > 1 {
+				break
+			}
+			b = b[:len(b)-1]
+		}
+		return string(b), err
+	}
 }
 
 // write shows a reply with numbered choices.

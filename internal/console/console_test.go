@@ -1,6 +1,7 @@
 package console
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"log/slog"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/salama-safety/salama/internal/channel/channeltest"
 	"github.com/salama-safety/salama/internal/chat"
@@ -129,4 +131,57 @@ func (p *platform) Block(string) {}
 func TestMain(m *testing.M) {
 	channeltest.Skip("console", "Blocked", "a terminal cannot block the bot")
 	m.Run()
+}
+
+// A line of any length is read: a paste longer than MaxLine is cut there,
+// and the conversation goes on with the next line.
+func TestLongLineDoesNotEndTheConversation(t *testing.T) {
+	e := channeltest.NewEngine()
+	long := strings.Repeat("é", 20*MaxLine) // 2.6 MB; two bytes a letter, so the cut may fall inside one
+	in := strings.NewReader(long + "\nstill here\nlast line, no ending")
+	out := &chattest.Buffer{}
+	if err := New(Config{In: in, Out: out, Quiet: true}, e).Run(context.Background()); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	msgs := e.Messages()
+	if len(msgs) != 3 {
+		t.Fatalf("the engine was asked %d messages, want 3", len(msgs))
+	}
+	if got := msgs[0].Text; len(got) > MaxLine || len(got) < MaxLine-4 || !utf8.ValidString(got) {
+		t.Errorf("the long line reached the engine as %d bytes (valid UTF-8: %v), want it cut near %d", len(got), utf8.ValidString(got), MaxLine)
+	}
+	if msgs[1].Text != "still here" || msgs[2].Text != "last line, no ending" {
+		t.Errorf("the lines after it = %q, %q", msgs[1].Text, msgs[2].Text)
+	}
+	if !strings.Contains(out.String(), "echo: still here") {
+		t.Errorf("no reply to the line after the long one")
+	}
+}
+
+func TestReadLine(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		limit int
+		want  []string
+	}{
+		{"a\nb\r\n\nc", 10, []string{"a", "b", "", "c"}},
+		{"abcdef\ng\n", 3, []string{"abc", "g"}},
+		{"aé\n", 2, []string{"a"}}, // é cut in two is dropped
+		{"", 10, nil},
+	} {
+		r := bufio.NewReaderSize(strings.NewReader(tc.in), 16)
+		var got []string
+		for {
+			line, err := readLine(r, tc.limit)
+			if err == nil || line != "" {
+				got = append(got, line)
+			}
+			if err != nil {
+				break
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("readLine(%q, %d) = %q, want %q", tc.in, tc.limit, got, tc.want)
+		}
+	}
 }
