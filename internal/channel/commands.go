@@ -71,7 +71,9 @@ func RewriteCommands(text string, names []string, form func(name string) string)
 func commandAt(text string, i int, names []string) string {
 	if i > 0 {
 		r, _ := utf8.DecodeLastRuneInString(text[:i])
-		if !unicode.IsSpace(r) && !strings.ContainsRune(`("'“‘«[`, r) {
+		// after a space, an opening bracket or quote, or the bidi isolate
+		// or mark an Arabic reply puts around a command
+		if !unicode.IsSpace(r) && !strings.ContainsRune("(\"'“‘«[\u2066\u2067\u2068\u200e\u200f", r) {
 			return ""
 		}
 	}

@@ -60,6 +60,7 @@ func TestCommands(t *testing.T) {
 		"/start_over and /help stay":        "/start_over and /help stay",
 		"Andika /start kama unataka kuanza": "Andika /safety start kama unataka kuanza",
 		"no commands here":                  "no commands here",
+		"\u2066/topics\u2069 – المواضيع":    "\u2066/safety topics\u2069 – المواضيع",
 	} {
 		if got := RewriteCommands(in, names, form); got != want {
 			t.Errorf("RewriteCommands(%q) = %q, want %q", in, got, want)

@@ -7,10 +7,22 @@ import (
 )
 
 // An LTR run is a stretch of left-to-right text inside right-to-left text: a
-// link, a phone number, a Latin-script name, with the spaces and signs
-// between its parts ("Childline Kenya: 116 (24/7)"). It starts with a
-// letter, a digit or "+", and ends with a letter, a digit, "/" or ")".
+// link, a phone number, a Latin-script name, a command, with the spaces and
+// signs between its parts ("Childline Kenya: 116 (24/7)"). It starts with a
+// letter, a digit, "+" or the "/" of a command, and ends with a letter, a
+// digit, "/" or ")".
 func alnum(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' }
+
+func letter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
+
+// command reports whether s[i] is the "/" of a command ("/topics"): a
+// slash before a letter, not inside a word or a link. The whole command,
+// slash included, goes inside one isolate: Telegram makes "/topics"
+// tappable only when a letter follows the slash at once, and an isolate
+// mark after the slash would also be copied with the command.
+func command(s string, i int) bool {
+	return s[i] == '/' && i+1 < len(s) && letter(s[i+1]) && (i == 0 || !alnum(s[i-1]) && s[i-1] != '/')
+}
 
 func runStart(b byte) bool { return alnum(b) || b == '+' }
 func runEnd(b byte) bool   { return alnum(b) || b == '/' || b == ')' || b == ']' }
@@ -33,7 +45,7 @@ func isolateLTR(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 32)
 	for i := 0; i < len(s); {
-		if !runStart(s[i]) {
+		if !runStart(s[i]) && !command(s, i) {
 			b.WriteByte(s[i])
 			i++
 			continue

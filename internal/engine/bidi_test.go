@@ -35,6 +35,12 @@ func TestIsolateLTREdges(t *testing.T) {
 		{"خط (Aarambh India) للإبلاغ", "خط (\u2066Aarambh India\u2069) للإبلاغ"},
 		{"اتصل 116 (مجاني", "اتصل \u2066116\u2069 (مجاني"},
 		{"IWF (India]", "\u2066IWF\u2069 (\u2066India\u2069]"},
+		// a command is isolated whole, its slash with it
+		{"/topics – المواضيع", "\u2066/topics\u2069 – المواضيع"},
+		{"اكتب /help@SalamaBot الآن", "اكتب \u2066/help@SalamaBot\u2069 الآن"},
+		{"اكتب /language sw", "اكتب \u2066/language sw\u2069"},
+		{"1/2", "\u20661/2\u2069"},
+		{"a//b", "\u2066a//b\u2069"},
 	} {
 		if got := isolateLTR(tc.in); got != tc.want {
 			t.Errorf("isolateLTR(%q) = %q, want %q", tc.in, got, tc.want)

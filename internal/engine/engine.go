@@ -325,6 +325,9 @@ func (c *conv) respond() chat.Reply {
 		return c.payload(p)
 	}
 	text := strings.TrimSpace(m.Text)
+	if cmd := strings.TrimSpace(norm.Visible(text)); strings.HasPrefix(cmd, "/") {
+		text = cmd // a command copied from right-to-left text, marks and all
+	}
 	if m.Media != chat.MediaNone {
 		// a caption is read like a message, and safety comes first
 		if text != "" && !strings.HasPrefix(text, "/") {

@@ -308,6 +308,21 @@ func Words(s string) []string {
 	return strings.Fields(Fold(s))
 }
 
+// Visible returns s without the invisible characters (zero-width and
+// bidirectional controls) that a copy from right-to-left text carries
+// along: a command copied as "\u2066/help\u2069" or "\u200f/help" is "/help".
+func Visible(s string) string {
+	if !strings.ContainsFunc(s, isInvisible) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isInvisible(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 // isInvisible reports zero-width and bidirectional control characters, which
 // change nothing a reader sees but would split or hide words.
 func isInvisible(r rune) bool {

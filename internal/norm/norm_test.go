@@ -108,3 +108,17 @@ func TestAdd(t *testing.T) {
 		t.Error("an unknown script was accepted")
 	}
 }
+
+func TestVisible(t *testing.T) {
+	for in, want := range map[string]string{
+		"/help":                   "/help",
+		"\u2066/help\u2069":       "/help",
+		"/\u2066topics\u2069":     "/topics",
+		"\u200f/language العربية": "/language العربية",
+		"\ufeffhi\u200b":          "hi",
+	} {
+		if got := Visible(in); got != want {
+			t.Errorf("Visible(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
