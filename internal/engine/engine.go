@@ -353,7 +353,7 @@ func (c *conv) text(text string) chat.Reply {
 		if d := c.k.detect(text, words, c.lang); d != "" {
 			c.lang = d
 		}
-		c.firstWords(langs)
+		c.firstWords(text, langs)
 		return c.helplines(true)
 	}
 	if r, ok := c.safetyReply(words, text); ok {
@@ -496,7 +496,7 @@ func (c *conv) decide(rs []match.Result) chat.Reply {
 // message.
 func (c *conv) stripGreeting(folded string) (string, bool) {
 	if langs := c.k.greetingLangs[folded]; len(langs) > 0 {
-		c.firstWords(langs)
+		c.firstWords(folded, langs)
 		return "", true
 	}
 	words := strings.Fields(folded)
@@ -517,12 +517,29 @@ func (c *conv) stripGreeting(folded string) (string, bool) {
 // firstWords settles the language from a greeting or a help word ("hola",
 // "msaada") when nothing else did: no language chosen, and the platform
 // says English or nothing. A user whose phone is in Spanish and who types
-// "help me" mixes in English, as people do, and stays in Spanish.
-func (c *conv) firstWords(langs []string) {
+// "help me" mixes in English, as people do, and stays in Spanish. The
+// words must point to one language: of the languages that have them,
+// those written in the script the words are typed in ("merci" is French,
+// though Arabic's words have it too, in Latin letters), and then only
+// one. A word several languages share ("salam", "ok") is no evidence.
+func (c *conv) firstWords(text string, langs []string) {
 	if c.prefs.Lang != "" || c.lang != content.SourceLanguage || slices.Contains(langs, c.lang) {
 		return
 	}
-	c.lang = langs[0]
+	if typed := c.k.script(text); typed != nil {
+		var in []string
+		for _, l := range langs {
+			if slices.Contains(typed, l) {
+				in = append(in, l)
+			}
+		}
+		if len(in) > 0 {
+			langs = in
+		}
+	}
+	if len(langs) == 1 {
+		c.lang = langs[0]
+	}
 }
 
 func (c *conv) countryByName(folded string) string {

@@ -82,3 +82,35 @@ func TestLanguageMenuNamesEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A conversation changes language only on evidence: never on one letter,
+// a number, the tags of some markup, or a word several languages share.
+func TestLanguageNeedsEvidence(t *testing.T) {
+	eng, _ := MustEngine(t)
+	var noEvidence []string
+	for c := 'a'; c <= 'z'; c++ {
+		noEvidence = append(noEvidence, string(c), strings.ToUpper(string(c)))
+	}
+	noEvidence = append(noEvidence, "b b b", "b?", "<b>ok</b>", "<i>b</i> <b>b</b>", "**b**", "_b_ *b*", "~b~",
+		"3", "7", "99", "ب", "ሰ", "क", "অ", "ok", "salam")
+	for _, lang := range eng.Languages() {
+		for _, text := range noEvidence {
+			u := chat.User{Platform: chat.Telegram, ID: lang + "/" + text}
+			if r := respond(t, eng, chat.Message{User: u, LangHint: lang, Text: text}); r.Lang != lang {
+				t.Errorf("%q to a user whose phone is in %s = %s in %s, want %s", text, lang, r.Kind, r.Lang, lang)
+			}
+		}
+	}
+	for _, tc := range []struct{ text, want string }{
+		{"مرحبا", "ar"},       // a script only Arabic is written in
+		{"merci", "fr"},       // a greeting Arabic's words have too, in Latin letters: French
+		{"habari yako", "sw"}, // a greeting only Swahili has
+		{"salam", "en"},       // a greeting of many languages
+		{"nimetumiwa picha za uchi na mtu nisiyemjua", "sw"},
+	} {
+		u := chat.User{Platform: chat.Telegram, ID: "evidence/" + tc.text}
+		if r := respond(t, eng, chat.Message{User: u, LangHint: "en", Text: tc.text}); r.Lang != tc.want {
+			t.Errorf("%q to a user whose phone is in English = %s in %s, want %s", tc.text, r.Kind, r.Lang, tc.want)
+		}
+	}
+}
