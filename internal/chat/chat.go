@@ -46,23 +46,28 @@ const (
 	KindClarify    Kind = "clarify"    // two or three entries fit; choose
 	KindFallback   Kind = "fallback"   // nothing fits
 	KindGreeting   Kind = "greeting"   // a welcome
+	KindSmallTalk  Kind = "smalltalk"  // thanks, OK, a farewell, an emoji: a short reply and the way on
 	KindUrgent     Kind = "urgent"     // someone may be in danger now
 	KindDeterrence Kind = "deterrence" // seeking abuse material or access to children
 	KindCommand    Kind = "command"    // the reply to a command or a menu choice
 	KindMedia      Kind = "media"      // the user sent a file the bot will not open
 )
 
-// Media is the kind of file a user sent. The bot never downloads it.
+// Media is the kind of file a user sent. The bot never downloads it. The
+// engine answers a photo, a video or a document with a warning about
+// sexual images of children and where to report them, and a sticker, a GIF
+// or a voice note with "I can only read text".
 type Media string
 
 // The media kinds adapters map their platform's files to.
 const (
 	MediaNone     Media = ""
 	MediaPhoto    Media = "photo"
-	MediaVideo    Media = "video"
-	MediaVoice    Media = "voice"
+	MediaVideo    Media = "video" // a video, a video note (Telegram's round videos)
+	MediaVoice    Media = "voice" // a voice note or an audio file
 	MediaSticker  Media = "sticker"
-	MediaDocument Media = "document"
+	MediaGIF      Media = "gif"      // an animation picked from the app's GIF search
+	MediaDocument Media = "document" // any other file
 )
 
 // User identifies a person on a platform. ID is the platform's raw id: it is

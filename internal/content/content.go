@@ -101,8 +101,16 @@ type Lang struct {
 	Stemmer   string   // the matcher's stemmer for the language, if it has one
 	// Letters maps a letter to what it is read as when folding
 	// ([folding] section).
-	Letters   map[rune]string
+	Letters map[rune]string
+	// Small talk: a message made only of these phrases is answered as
+	// such, before the safety router (which could read nothing in it) and
+	// the FAQ. Greetings get a welcome; thanks, "you're welcome"; OK words
+	// ("ok", "sawa", "sige"), a short "OK"; Bye words, "take care" with a
+	// helpline.
 	Greetings []string
+	Thanks    []string
+	OK        []string
+	Bye       []string
 	// Fillers are the words that may follow a greeting ("hi bot").
 	Fillers   []string
 	Help      []string

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/salama-safety/salama/internal/norm"
 )
 
 // A section file is `[section]` headers followed by one item per line.
@@ -72,7 +74,12 @@ func parseSectionsFunc(file string, data []byte, bad func(section string) string
 }
 
 // Language sections of language.txt.
-var languageSections = []string{"language", "greetings", "fillers", "help", "stopwords", "synonyms", "folding"}
+var languageSections = []string{"language", "greetings", "thanks", "ok", "bye", "fillers", "help", "stopwords", "synonyms", "folding"}
+
+// SmallTalkSections are the sections of language.txt whose phrases make a
+// message of small talk, each answered in its own way (a welcome, "you're
+// welcome", "OK", "take care"), and "help", which shows the helplines.
+var SmallTalkSections = []string{"greetings", "thanks", "ok", "bye", "help"}
 
 func parseLanguage(l *Lang, file string, data []byte) []error {
 	lines, err := parseSections(file, data, languageSections)
@@ -121,6 +128,12 @@ func parseLanguage(l *Lang, file string, data []byte) []error {
 			}
 		case "greetings":
 			l.Greetings = append(l.Greetings, sl.text)
+		case "thanks":
+			l.Thanks = append(l.Thanks, sl.text)
+		case "ok":
+			l.OK = append(l.OK, sl.text)
+		case "bye":
+			l.Bye = append(l.Bye, sl.text)
 		case "fillers":
 			l.Fillers = append(l.Fillers, strings.Fields(sl.text)...)
 		case "help":
@@ -159,6 +172,20 @@ func parseLanguage(l *Lang, file string, data []byte) []error {
 				l.Letters[r] = strings.TrimSpace(to)
 			}
 		}
+	}
+	// a phrase is one kind of small talk: "ok" cannot be both a thanks
+	// and a greeting
+	first := map[string]sectionLine{}
+	for _, sl := range lines {
+		if !slices.Contains(SmallTalkSections, sl.section) {
+			continue
+		}
+		f := norm.Fold(sl.text)
+		if prev, ok := first[f]; ok && prev.section != sl.section {
+			fail(sl, "%q is already in [%s] (line %d): a phrase belongs to one section", sl.text, prev.section, prev.line)
+			continue
+		}
+		first[f] = sl
 	}
 	return errs
 }

@@ -356,8 +356,20 @@ func (c *conv) text(text string) chat.Reply {
 		c.firstWords(text, langs)
 		return c.helplines(true)
 	}
+	// only greetings, thanks, OK words, farewells and emoji: nothing for
+	// the safety router to read (smalltalk.go)
+	if kind, langs, ok := c.k.smallTalkOf(text, words, c.lang); ok {
+		if d := c.k.detect(text, words, c.lang); d != "" {
+			c.lang = d
+		}
+		c.firstWords(text, langs)
+		return c.smallTalk(kind)
+	}
 	if r, ok := c.safetyReply(words, text); ok {
 		return r
+	}
+	if n, ok := choiceNumber(words); ok {
+		return c.noChoice(n)
 	}
 	if code := c.countryByName(folded); code != "" {
 		return c.setCountry(code)
@@ -489,26 +501,29 @@ func (c *conv) decide(rs []match.Result) chat.Reply {
 	return c.fallback()
 }
 
-// stripGreeting removes a leading greeting of the conversation's language
-// or English, and the words that may follow one ("hi bot"); it reports
-// whether there was one. A message that is only a greeting is recognised
-// in any language ("hola", "sannu"), and settles the language of a first
-// message.
+// stripGreeting removes a leading greeting or thanks of the conversation's
+// language or English ("hi, what is…", "thanks, and if…"), and the words
+// that may follow one ("hi bot"); it reports whether there was a greeting.
+// A message that is only a greeting is recognised in any language ("hola",
+// "sannu"), and settles the language of a first message. OK words and
+// farewells are left in place: "no one believes me" is not "one believes
+// me".
 func (c *conv) stripGreeting(folded string) (string, bool) {
 	if langs := c.k.greetingLangs[folded]; len(langs) > 0 {
 		c.firstWords(folded, langs)
 		return "", true
 	}
 	words := strings.Fields(folded)
-	greeted := false
-	for n := min(len(words), 5); n > 0; n-- {
-		langs := c.k.greetingLangs[strings.Join(words[:n], " ")]
-		if slices.Contains(langs, c.lang) || slices.Contains(langs, content.SourceLanguage) {
-			words, greeted = words[n:], true
-			break
+	stripped, greeted := false, false
+	for n := min(len(words), maxSmallTalkPhrase); n > 0 && !stripped; n-- {
+		for _, u := range c.k.smallTalk[strings.Join(words[:n], " ")] {
+			if (u.kind == socialGreeting || u.kind == socialThanks) && (u.lang == c.lang || u.lang == content.SourceLanguage) {
+				words, stripped, greeted = words[n:], true, u.kind == socialGreeting
+				break
+			}
 		}
 	}
-	for greeted && len(words) > 0 && c.k.fillers[words[0]] {
+	for stripped && len(words) > 0 && c.k.fillers[words[0]] {
 		words = words[1:]
 	}
 	return strings.Join(words, " "), greeted
@@ -523,8 +538,8 @@ func (c *conv) stripGreeting(folded string) (string, bool) {
 // though Arabic's words have it too, in Latin letters), and then only
 // one. A word several languages share ("salam", "ok") is no evidence.
 func (c *conv) firstWords(text string, langs []string) {
-	if c.prefs.Lang != "" || c.lang != content.SourceLanguage || slices.Contains(langs, c.lang) {
-		return
+	if c.prefs.Lang != "" || c.lang != content.SourceLanguage || slices.Contains(langs, c.lang) || len(evidenceWords(strings.Fields(text))) == 0 {
+		return // a lone letter ("p", Indonesian for "hey") is no evidence
 	}
 	if typed := c.k.script(text); typed != nil {
 		var in []string

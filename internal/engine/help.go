@@ -271,18 +271,7 @@ func (c *conv) urgent(related string) chat.Reply {
 	var b strings.Builder
 	b.WriteString(c.t("urgent_lead") + "\n\n")
 	b.WriteString(c.urgentCall(cn) + "\n\n")
-	if talk := cn.TalkLines(true); len(talk) > 0 {
-		b.WriteString(c.t("urgent_talk") + "\n")
-		for _, s := range talk {
-			b.WriteString(c.serviceLine(s, lineShort))
-		}
-	} else if cn.Code == content.International {
-		// not someone to talk to: where to find them
-		if dirs := cn.ServicesOf(content.KindDirectory); len(dirs) > 0 {
-			b.WriteString(c.t("urgent_find") + "\n")
-			b.WriteString(c.serviceLine(dirs[0], lineOpts{}))
-		}
-	}
+	c.talkNow(&b, cn, false)
 	r := chat.Reply{Kind: chat.KindUrgent, FAQID: related, Private: true, Text: strings.TrimRight(b.String(), "\n")}
 	if related != "" && c.k.Content.Entry(c.lang, related) != nil {
 		r.Text += "\n\n" + c.t("urgent_more")
@@ -388,15 +377,31 @@ func (c *conv) mixed() chat.Reply {
 		Choices: []chat.Choice{c.helplinesButton()}}
 }
 
-// media answers a file the bot will not open.
+// media answers a file the bot will not open, by its kind. A sticker, a
+// GIF or a voice note gets a plain "I can only read text" and the topics.
+// A photo, a video or a file gets the warning about sexual images of
+// children, with where to report in the user's country; when the country
+// is not known, the reporting lines that work from any country and a
+// question: which country?
 func (c *conv) media() chat.Reply {
+	switch c.m.Media {
+	case chat.MediaSticker, chat.MediaGIF, chat.MediaVoice:
+		r := c.topicMenu(nil)
+		r.Kind, r.Text = chat.KindMedia, c.t("media_text_only")
+		return r
+	}
 	var b strings.Builder
 	b.WriteString(c.t("media") + "\n")
 	for _, s := range c.reportServices() {
 		b.WriteString(c.serviceLine(s, lineShort))
 	}
-	return chat.Reply{
+	r := chat.Reply{
 		Kind: chat.KindMedia, Private: true, Text: strings.TrimRight(b.String(), "\n"),
 		Choices: []chat.Choice{c.entryButton("images.found-csam"), c.entryButton("report.how"), c.helplinesButton()},
 	}
+	if !c.countryKnown {
+		r.Text += "\n\n" + c.t("media_country_ask")
+		r.Choices = append(r.Choices, c.countryButton()) // its menu offers the countries of the reader's language first
+	}
+	return r
 }

@@ -34,7 +34,10 @@ type Knowledge struct {
 	// "help" and "msaada" always work, whatever the saved language
 	greetingLangs map[string][]string
 	helpLangs     map[string][]string
-	langs         []string
+	// smallTalk maps a folded small-talk phrase (greetings, thanks, OK
+	// words, farewells) to each language's use of it (smalltalk.go)
+	smallTalk map[string][]socialUse
+	langs     []string
 	// wordLangs maps a word to the languages that know it, bit i for
 	// langs[i]: one lookup per word when telling languages apart
 	wordLangs map[string]uint64
@@ -142,7 +145,7 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 			docs := MatchDocs(c, code, nil)
 			b := &out[i]
 			b.vocab = map[string]bool{}
-			for _, w := range slices.Concat(l.Greetings, l.Help) {
+			for _, w := range slices.Concat(l.Greetings, l.Thanks, l.OK, l.Bye, l.Help) {
 				for _, f := range norm.Words(w) {
 					b.vocab[f] = true
 				}
@@ -171,6 +174,7 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 		// still covered by every other language's rules and the scorer;
 		// `salama locales check` warns about it
 	}
+	k.learnSmallTalk()
 	if len(c.Langs[content.SourceLanguage].Rules) == 0 {
 		errs = append(errs, &content.Error{File: "en/safety.txt", Line: 1, Msg: "the English safety lexicon is missing"})
 	}

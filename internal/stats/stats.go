@@ -40,7 +40,7 @@ import (
 // Kinds are the reply kinds in the order of the columns; a kind the
 // counters hold that is not listed here is added after them.
 var Kinds = []chat.Kind{chat.KindAnswer, chat.KindClarify, chat.KindFallback, chat.KindGreeting,
-	chat.KindUrgent, chat.KindDeterrence, chat.KindCommand, chat.KindMedia}
+	chat.KindSmallTalk, chat.KindUrgent, chat.KindDeterrence, chat.KindCommand, chat.KindMedia}
 
 // AllLanguages is the Lang of the row that sums every language.
 const AllLanguages = "all"

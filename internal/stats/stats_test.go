@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,7 +86,7 @@ func TestSummarize(t *testing.T) {
 		}
 	}
 	en := r.Languages[0] // answer 2 of 3, command 1 of 3: the old table left commands out
-	if en.Percent[0] != 66.7 || en.Percent[6] != 33.3 {
+	if en.Percent[slices.Index(r.Kinds, chat.KindAnswer)] != 66.7 || en.Percent[slices.Index(r.Kinds, chat.KindCommand)] != 33.3 {
 		t.Errorf("en = %+v", en)
 	}
 	if len(r.Entries) != 1 || r.Entries[0].Answers != 2 || *r.Entries[0].HelpfulPercent != 66.7 {

@@ -379,7 +379,9 @@ func TestMedia(t *testing.T) {
 		{"photo", `[{"file_id":"f","file_unique_id":"u","width":1,"height":1}]`, chat.MediaPhoto},
 		{"video", `{"file_id":"f","file_unique_id":"u","width":1,"height":1,"duration":1}`, chat.MediaVideo},
 		{"video_note", `{"file_id":"f","file_unique_id":"u","length":1,"duration":1}`, chat.MediaVideo},
-		{"animation", `{"file_id":"f","file_unique_id":"u","width":1,"height":1,"duration":1}`, chat.MediaVideo},
+		{"animation", `{"file_id":"f","file_unique_id":"u","width":1,"height":1,"duration":1}`, chat.MediaGIF},
+		// as Telegram sends it: an animation also sets document
+		{"animation", `{"file_id":"f","file_unique_id":"u","width":1,"height":1,"duration":1},"document":` + file, chat.MediaGIF},
 		{"document", file, chat.MediaDocument},
 		{"sticker", `{"file_id":"f","file_unique_id":"u","type":"regular","width":1,"height":1,"is_animated":false,"is_video":false}`, chat.MediaSticker},
 		{"voice", `{"file_id":"f","file_unique_id":"u","duration":1}`, chat.MediaVoice},

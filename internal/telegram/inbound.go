@@ -123,7 +123,9 @@ func mediaOf(m *models.Message) chat.Media {
 	switch {
 	case len(m.Photo) > 0:
 		return chat.MediaPhoto
-	case m.Video != nil, m.VideoNote != nil, m.Animation != nil:
+	case m.Animation != nil: // Telegram sets Document too for an animation
+		return chat.MediaGIF
+	case m.Video != nil, m.VideoNote != nil:
 		return chat.MediaVideo
 	case m.Voice != nil, m.Audio != nil:
 		return chat.MediaVoice
