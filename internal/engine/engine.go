@@ -365,10 +365,16 @@ func (c *conv) text(text string) chat.Reply {
 		c.firstWords(text, langs)
 		return c.smallTalk(kind)
 	}
+	// a number of one or two digits presses a choice, or none: there is
+	// nothing else in it to read. A longer one may be an emergency
+	// number ("911"): the safety router reads it first.
+	if n, ok := choiceNumber(words, 2); ok {
+		return c.noChoice(n)
+	}
 	if r, ok := c.safetyReply(words, text); ok {
 		return r
 	}
-	if n, ok := choiceNumber(words); ok {
+	if n, ok := choiceNumber(words, 3); ok {
 		return c.noChoice(n)
 	}
 	if code := c.countryByName(folded); code != "" {

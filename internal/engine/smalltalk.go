@@ -219,12 +219,12 @@ func (c *conv) talkNow(b *strings.Builder, cn *content.Country, orDirectory bool
 	}
 }
 
-// choiceNumber reports whether folded words are only a short number, typed
-// to press a choice ("2", "٢", "99"). A channel that numbers choices turns
-// a number it shows into the choice's payload, so a number that reaches
-// the engine presses nothing.
-func choiceNumber(words []string) (string, bool) {
-	if len(words) != 1 || len([]rune(words[0])) > 3 {
+// choiceNumber reports whether folded words are only a number of at most
+// digits digits, typed to press a choice ("2", "٢", "99"). A channel that
+// numbers choices turns a number it shows into the choice's payload, so a
+// number that reaches the engine presses nothing.
+func choiceNumber(words []string, digits int) (string, bool) {
+	if len(words) != 1 || len([]rune(words[0])) > digits {
 		return "", false
 	}
 	for _, r := range words[0] {
