@@ -1,6 +1,9 @@
 package norm
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Rules as faq/ar, faq/ha and faq/hi give them in their language.txt.
 func init() {
@@ -119,6 +122,18 @@ func TestVisible(t *testing.T) {
 	} {
 		if got := Visible(in); got != want {
 			t.Errorf("Visible(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A variation selector (the U+FE0F of "❤️") is no word: it changes how an
+// emoji looks, nothing else.
+func TestFoldDropsVariationSelectors(t *testing.T) {
+	for _, s := range []string{"❤️", "☺️", "thank you ❤️", "🕊️ bye"} {
+		for _, w := range Words(s) {
+			if strings.ContainsAny(w, "\ufe0e\ufe0f") {
+				t.Errorf("Words(%q) has the word %q", s, w)
+			}
 		}
 	}
 }
