@@ -2,49 +2,29 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/salama-safety/salama/internal/admin"
 	"github.com/salama-safety/salama/internal/bolt"
 	"github.com/salama-safety/salama/internal/chat"
-	"github.com/salama-safety/salama/internal/norm"
-	"github.com/salama-safety/salama/internal/postgres"
 	"github.com/salama-safety/salama/internal/stats"
 )
 
-// The operator's commands (stats, gaps, data forget) read the store directly,
-// or, while `salama serve` holds it, ask the server over a Unix socket in the
-// data directory. The socket is mode 0600: only the server's own user can
-// use it, and it is never on the network.
-const adminSocket = "admin.sock"
-
-// admin is what the operator's commands need from the data.
-type admin interface {
-	Counts(ctx context.Context, since string) ([]chat.CountRow, error)
-	Gaps(ctx context.Context, since string) ([]chat.Gap, error)
-	Forget(ctx context.Context, u chat.User) (forgetReport, error)
-	Close() error
-}
-
-// openAdmin opens the store for an operator's command: PostgreSQL (with
-// SALAMA_STORE) directly; else the data directory, directly or, while
-// `salama serve` holds it, through the server's admin socket. needSecret is
-// true for the commands that key users. A data directory that does not
-// exist or holds no store is refused, rather than created empty and
-// reported on (a mistyped --data would otherwise "delete" a user from
-// nothing and say so).
-func openAdmin(ctx context.Context, st storeSettings, needSecret bool) (admin, error) {
+// openAdmin opens the data for an operator's command (package admin):
+// PostgreSQL (with SALAMA_STORE) directly; else the data directory,
+// directly or, while `salama serve` holds it, through the server's admin
+// socket. needSecret is true for the commands that key users. A data
+// directory that does not exist or holds no store is refused, rather than
+// created empty and reported on (a mistyped --data would otherwise
+// "delete" a user from nothing and say so).
+func openAdmin(ctx context.Context, st storeSettings, needSecret bool) (admin.Service, error) {
 	if err := st.check(); err != nil {
 		return nil, err
 	}
@@ -53,7 +33,7 @@ func openAdmin(ctx context.Context, st storeSettings, needSecret bool) (admin, e
 		if err != nil {
 			return nil, err
 		}
-		return pgAdmin{pg}, nil
+		return admin.Direct(pg), nil
 	}
 	dir, err := dataDir(st.data)
 	if err != nil {
@@ -61,12 +41,12 @@ func openAdmin(ctx context.Context, st storeSettings, needSecret bool) (admin, e
 	}
 	s, err := bolt.Open(dir, bolt.Options{Timeout: 500 * time.Millisecond, MustExist: true})
 	if err == nil {
-		return localAdmin{s}, nil
+		return admin.Direct(s), nil
 	}
-	sock := filepath.Join(dir, adminSocket)
+	sock := filepath.Join(dir, admin.SocketName)
 	if errors.Is(err, bolt.ErrLocked) {
 		if _, serr := os.Stat(sock); serr == nil {
-			return newSocketAdmin(sock), nil
+			return admin.Dial(sock), nil
 		}
 	}
 	if errors.Is(err, bolt.ErrNoStore) {
@@ -74,163 +54,6 @@ func openAdmin(ctx context.Context, st storeSettings, needSecret bool) (admin, e
 	}
 	return nil, err
 }
-
-// pgAdmin is the shared PostgreSQL store, opened directly.
-type pgAdmin struct{ *postgres.Store }
-
-func (p pgAdmin) Forget(ctx context.Context, u chat.User) (forgetReport, error) {
-	return forgetUser(ctx, p.Store, u)
-}
-
-// localAdmin is the store opened directly, while no server holds it.
-type localAdmin struct{ *bolt.Store }
-
-func (l localAdmin) Forget(ctx context.Context, u chat.User) (forgetReport, error) {
-	return forgetUser(ctx, l.Store, u)
-}
-
-// forgetReport is what `salama data forget` found and did.
-type forgetReport struct {
-	// Found lists the facts the user's record held ("language", ...); empty
-	// when there was no record.
-	Found []string `json:"found"`
-	// Compacted is true when the database was compacted after the deletion,
-	// so that the record cannot be read from the file's free pages.
-	Compacted bool `json:"compacted"`
-}
-
-// compacter is a store that can rewrite its file without deleted data.
-type compacter interface{ Compact() error }
-
-// forgetUser deletes a user's record, checks that it is gone, and compacts
-// the store when it can. It says which facts the record held, never their
-// values: no command prints a person's record.
-func forgetUser(ctx context.Context, s chat.Store, u chat.User) (forgetReport, error) {
-	var r forgetReport
-	p, err := s.Prefs(ctx, u)
-	if err != nil {
-		return r, err
-	}
-	r.Found = facts(p)
-	if err := s.Forget(ctx, u); err != nil {
-		return r, err
-	}
-	if after, err := s.Prefs(ctx, u); err != nil || after != (chat.Prefs{}) {
-		return r, fmt.Errorf("the record is still there after deleting it (%v)", err)
-	}
-	if c, ok := s.(compacter); ok && len(r.Found) > 0 {
-		if err := c.Compact(); err != nil {
-			return r, fmt.Errorf("deleted, but compacting the database failed, so the record may stay readable in its free pages until the next compaction: %w", err)
-		}
-		r.Compacted = true
-	}
-	return r, nil
-}
-
-// facts names the facts a record holds.
-func facts(p chat.Prefs) []string {
-	out := []string{}
-	for _, f := range []struct {
-		name string
-		set  bool
-	}{
-		{"language", p.Lang != ""}, {"country", p.Country != ""}, {"audience", p.Audience != ""},
-		{"opted-out mark", p.OptedOut}, {"asked-country mark", p.AskedCountry}, {"day last seen", !p.LastSeen.IsZero()},
-	} {
-		if f.set {
-			out = append(out, f.name)
-		}
-	}
-	return out
-}
-
-// serveAdmin answers the operator's commands for a running server.
-func serveAdmin(ctx context.Context, dir string, store storage) (func(), error) {
-	path := filepath.Join(dir, adminSocket)
-	_ = os.Remove(path) // a socket left by a server that crashed
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		return nil, fmt.Errorf("admin socket: %w", err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		ln.Close()
-		return nil, err
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /counts", func(w http.ResponseWriter, r *http.Request) {
-		rows, err := store.Counts(r.Context(), r.URL.Query().Get("since"))
-		writeJSON(w, rows, err)
-	})
-	mux.HandleFunc("GET /gaps", func(w http.ResponseWriter, r *http.Request) {
-		gaps, err := store.Gaps(r.Context(), r.URL.Query().Get("since"))
-		writeJSON(w, gaps, err)
-	})
-	mux.HandleFunc("POST /forget", func(w http.ResponseWriter, r *http.Request) {
-		u := chat.User{Platform: chat.Platform(r.FormValue("platform")), ID: r.FormValue("user")}
-		rep, err := forgetUser(r.Context(), store, u)
-		writeJSON(w, rep, err)
-	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return func() { srv.Close(); os.Remove(path) }, nil
-}
-
-func writeJSON(w http.ResponseWriter, v any, err error) {
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-type socketAdmin struct{ c *http.Client }
-
-func newSocketAdmin(path string) *socketAdmin {
-	tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		var d net.Dialer
-		return d.DialContext(ctx, "unix", path)
-	}}
-	return &socketAdmin{c: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
-}
-
-func (s *socketAdmin) get(ctx context.Context, path string, v any) error {
-	req, _ := http.NewRequestWithContext(ctx, "GET", "http://salama"+path, nil)
-	return s.do(req, v)
-}
-
-func (s *socketAdmin) do(req *http.Request, v any) error {
-	resp, err := s.c.Do(req)
-	if err != nil {
-		return fmt.Errorf("asking the running server: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
-		return fmt.Errorf("the running server says: %s", strings.TrimSpace(string(b)))
-	}
-	return json.NewDecoder(resp.Body).Decode(v)
-}
-
-func (s *socketAdmin) Counts(ctx context.Context, since string) ([]chat.CountRow, error) {
-	var rows []chat.CountRow
-	return rows, s.get(ctx, "/counts?since="+url.QueryEscape(since), &rows)
-}
-
-func (s *socketAdmin) Gaps(ctx context.Context, since string) ([]chat.Gap, error) {
-	var gaps []chat.Gap
-	return gaps, s.get(ctx, "/gaps?since="+url.QueryEscape(since), &gaps)
-}
-
-func (s *socketAdmin) Forget(ctx context.Context, u chat.User) (forgetReport, error) {
-	form := url.Values{"platform": {string(u.Platform)}, "user": {u.ID}}
-	req, _ := http.NewRequestWithContext(ctx, "POST", "http://salama/forget", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	var r forgetReport
-	return r, s.do(req, &r)
-}
-
-func (s *socketAdmin) Close() error { return nil }
 
 // sinceDay reads --since: a number of days ("30d") or a date.
 func sinceDay(s string, now time.Time) (string, error) {
@@ -290,15 +113,6 @@ func runStats(ctx context.Context, args []string, stdout io.Writer, now time.Tim
 	return r.WriteText(stdout)
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // runGaps lists the unanswered questions by language, similar ones together.
 func runGaps(ctx context.Context, args []string, stdout io.Writer, now time.Time) error {
 	fs, st, since := adminFlags("gaps", "[--since 30d] [--data DIR]", stdout)
@@ -326,14 +140,9 @@ func runGaps(ctx context.Context, args []string, stdout io.Writer, now time.Time
 		fmt.Fprintf(stdout, "No unanswered questions since %s. (The gap log is kept only when the server runs with SALAMA_LOG_UNANSWERED=1.)\n", day)
 		return nil
 	}
-	byLang := map[string][]string{}
-	for _, g := range gaps {
-		byLang[g.Lang] = append(byLang[g.Lang], g.Text)
-	}
-	for _, lang := range sortedKeys(byLang) {
-		groups := groupSimilar(byLang[lang])
-		fmt.Fprintf(stdout, "%s: %d unanswered questions in %d groups\n", lang, len(byLang[lang]), len(groups))
-		for _, g := range groups {
+	for _, l := range stats.GroupGaps(gaps) {
+		fmt.Fprintf(stdout, "%s: %d unanswered questions in %d groups\n", l.Lang, l.Total, len(l.Groups))
+		for _, g := range l.Groups {
 			fmt.Fprintf(stdout, "  %3d× %s\n", len(g), g[0])
 			for _, other := range g[1:min(len(g), 4)] {
 				fmt.Fprintf(stdout, "        %s\n", other)
@@ -342,53 +151,6 @@ func runGaps(ctx context.Context, args []string, stdout io.Writer, now time.Time
 		fmt.Fprintln(stdout)
 	}
 	return nil
-}
-
-// groupSimilar puts together questions sharing at least half their words,
-// largest group first.
-func groupSimilar(texts []string) [][]string {
-	type group struct {
-		words map[string]bool
-		texts []string
-	}
-	var groups []*group
-	for _, t := range texts {
-		words := map[string]bool{}
-		for _, w := range norm.Words(t) {
-			words[w] = true
-		}
-		var best *group
-		bestSim := 0.5
-		for _, g := range groups {
-			if s := jaccard(words, g.words); s >= bestSim {
-				best, bestSim = g, s
-			}
-		}
-		if best == nil {
-			groups = append(groups, &group{words: words, texts: []string{t}})
-			continue
-		}
-		best.texts = append(best.texts, t)
-	}
-	sort.SliceStable(groups, func(i, j int) bool { return len(groups[i].texts) > len(groups[j].texts) })
-	out := make([][]string, len(groups))
-	for i, g := range groups {
-		out[i] = g.texts
-	}
-	return out
-}
-
-func jaccard(a, b map[string]bool) float64 {
-	if len(a) == 0 && len(b) == 0 {
-		return 1
-	}
-	inter := 0
-	for w := range a {
-		if b[w] {
-			inter++
-		}
-	}
-	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
 // runData handles `salama data forget --platform P --user ID`.

@@ -181,13 +181,6 @@ func TestStatsGapsAndForget(t *testing.T) {
 	}
 }
 
-func TestGroupSimilar(t *testing.T) {
-	groups := groupSimilar([]string{"how do i make pizza", "how to make pizza", "weather today", "how do i make a pizza at home"})
-	if len(groups) != 2 || len(groups[0]) != 3 {
-		t.Errorf("groupSimilar = %q", groups)
-	}
-}
-
 func TestReloadKeepsLastGoodContent(t *testing.T) {
 	dir := t.TempDir()
 	copyDir(t, "../../faq", dir)

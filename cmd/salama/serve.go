@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/salama-safety/salama/internal/admin"
 	"github.com/salama-safety/salama/internal/bolt"
 	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
@@ -165,7 +166,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	eng := engine.New(k, store, opts)
 	if dir != "" { // with PostgreSQL the operator's commands use the database
-		closeAdmin, err := serveAdmin(ctx, dir, store)
+		closeAdmin, err := admin.Serve(dir, store)
 		if err != nil {
 			return err
 		}

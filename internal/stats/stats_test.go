@@ -140,3 +140,14 @@ func TestFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestGroupGaps(t *testing.T) {
+	groups := stats.GroupSimilar([]string{"how do i make pizza", "how to make pizza", "weather today", "how do i make a pizza at home"})
+	if len(groups) != 2 || len(groups[0]) != 3 || groups[1][0] != "weather today" {
+		t.Errorf("GroupSimilar = %q", groups)
+	}
+	gaps := stats.GroupGaps([]chat.Gap{{Lang: "sw", Text: "mpira wa leo"}, {Lang: "en", Text: "weather today"}, {Lang: "sw", Text: "mpira wa jana"}, {Lang: "en", Text: "weather"}})
+	if len(gaps) != 2 || gaps[0].Lang != "en" || gaps[1].Lang != "sw" || gaps[1].Total != 2 || len(gaps[1].Groups) != 1 {
+		t.Errorf("GroupGaps = %+v", gaps)
+	}
+}
