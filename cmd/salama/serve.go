@@ -155,6 +155,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	store, dir, err := c.storage.openServe(ctx, bolt.Options{CompactFailed: func(err error) {
 		log.Error("compacting the database after a deletion failed; deleted data may stay in its free pages until the next compaction", "err", err)
+	}, Tightened: func(dir string, was os.FileMode) {
+		log.Warn("the data directory was open to other users; made it private", "dir", dir, "was", fmt.Sprintf("%04o", was))
 	}})
 	if err != nil {
 		return err

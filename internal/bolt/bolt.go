@@ -3,6 +3,7 @@
 //
 // # Layout
 //
+//	DIR            mode 0700: Open makes a directory open to others private
 //	DIR/secret     32 random bytes, made on first start (mode 0600)
 //	DIR/salama.db  buckets:
 //	  meta    "schema" → the schema version (one byte)
@@ -43,6 +44,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -121,6 +123,12 @@ type Options struct {
 	// that failed (the deleted data may then stay in the file's free pages
 	// until the next one).
 	CompactFailed func(error)
+	// Tightened, when set, is told that Open found the data directory open
+	// to other users and made it private (mode 0700 or stricter).
+	Tightened func(dir string, was os.FileMode)
+	// chmod is os.Chmod; a test makes it fail as it does on another
+	// user's directory.
+	chmod func(string, os.FileMode) error
 	// CommitDelay makes every write transaction take this much longer, as
 	// a slow, fsync-bound disk does: for load tests only (salama-load
 	// -commit-delay). Zero in production.
@@ -173,6 +181,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	if opts.CompactEvery == 0 {
 		opts.CompactEvery = time.Minute
 	}
+	if opts.chmod == nil {
+		opts.chmod = os.Chmod
+	}
 	path := filepath.Join(dir, dbFile)
 	var secret []byte
 	if opts.MustExist {
@@ -182,6 +193,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("%s: %w: it holds no %s", dir, ErrNoStore, dbFile)
 		}
+		if err := privateDir(dir, opts); err != nil {
+			return nil, err
+		}
 		b, err := os.ReadFile(filepath.Join(dir, secretFile))
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, err
@@ -190,6 +204,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	} else {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("data directory: %w", err)
+		}
+		if err := privateDir(dir, opts); err != nil {
+			return nil, err
 		}
 		var err error
 		if secret, err = loadSecret(filepath.Join(dir, secretFile)); err != nil {
@@ -215,6 +232,32 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &Store{dir: dir, db: db, secret: secret, opts: opts, lastFlush: opts.Now(), lastCompact: opts.Now()}, nil
+}
+
+// privateDir makes sure only the data directory's owner can enter it: it
+// holds the secret that keys every user's record. A directory open to
+// others (a 0755 one made by hand or by an older release) is made 0700;
+// one this process cannot change (another user's) is refused, saying
+// what to do. File modes mean nothing of the kind on Windows.
+func privateDir(dir string, opts Options) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	was := fi.Mode().Perm()
+	if was&0o077 == 0 {
+		return nil
+	}
+	if err := opts.chmod(dir, was&^0o077); err != nil {
+		return fmt.Errorf("the data directory %s is open to other users (mode %04o), and making it private failed: %w; run chmod 700 %s as its owner", dir, was, err, dir)
+	}
+	if opts.Tightened != nil {
+		opts.Tightened(dir, was)
+	}
+	return nil
 }
 
 func openDB(path string, timeout time.Duration) (*bbolt.DB, error) {
