@@ -310,3 +310,18 @@ func TestUnreviewedSafetyInEnglish(t *testing.T) {
 		t.Errorf("with UnreviewedSafetyInEnglish the unreviewed urgent text should be English: %q", r.Text)
 	}
 }
+
+// A topic's screen says how many questions it has, in each language's
+// plural forms (topic_count).
+func TestTopicCountsItsQuestions(t *testing.T) {
+	eng, _ := MustEngine(t)
+	for _, lang := range eng.Languages() {
+		r := respond(t, eng, chat.Message{Payload: "topic:images", LangHint: lang, User: chat.User{Platform: chat.Telegram, ID: "topic-" + lang}})
+		n := len(r.Choices) - 1 // and the topics button
+		count := knowledge.Texts.N(lang, "topic_count", n, map[string]any{"Count": n})
+		text := strings.NewReplacer("\u2066", "", "\u2069", "").Replace(r.Text) // Arabic isolates the number
+		if count == "" || !strings.Contains(text, count) || !strings.Contains(count, fmt.Sprint(n)) {
+			t.Errorf("%s: topic screen %q, want %q", lang, r.Text, count)
+		}
+	}
+}

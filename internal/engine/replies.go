@@ -265,13 +265,16 @@ func (c *conv) topicMenu(first []string) chat.Reply {
 	return r
 }
 
+// topic lists a topic's questions, under its name and how many there are.
 func (c *conv) topic(t string) chat.Reply {
-	r := chat.Reply{Kind: chat.KindCommand, Text: c.t("topic_"+t) + "\n\n" + c.t("topic_prompt")}
+	r := chat.Reply{Kind: chat.KindCommand}
 	for _, id := range c.k.Content.IDs {
 		if c.k.Content.Langs[content.SourceLanguage].Entries[id].Topic == t {
 			r.Choices = append(r.Choices, c.entryButton(id))
 		}
 	}
+	n := len(r.Choices)
+	r.Text = c.t("topic_"+t) + " (" + c.k.Texts.N(c.lang, "topic_count", n, map[string]any{"Count": n}) + ")\n\n" + c.t("topic_prompt")
 	r.Choices = append(r.Choices, c.topicsButton())
 	return r
 }
