@@ -40,7 +40,7 @@ const (
 // these exact strings.
 type Kind string
 
-// The reply kinds (see CATALOGUE.md).
+// The reply kinds. Which safety category leads to which: docs/SAFETY.md.
 const (
 	KindAnswer     Kind = "answer"     // an FAQ entry
 	KindClarify    Kind = "clarify"    // two or three entries fit; choose
@@ -126,8 +126,9 @@ type Reply struct {
 	// FAQID is the entry answered, or the entry most related to an urgent
 	// reply; empty when no entry applies.
 	FAQID string
-	// Category is the danger and harm taxonomy category (CATALOGUE.md) of
-	// an urgent, deterrence or prevention reply; empty otherwise.
+	// Category is the danger and harm taxonomy category (the names of
+	// content.Categories, docs/SAFETY.md) of an urgent, deterrence or
+	// prevention reply; empty otherwise.
 	Category string
 	// Candidates are the entry ids offered by a clarify reply.
 	Candidates []string

@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// Replies a taxonomy category leads to (CATALOGUE.md, "Danger and harm
-// taxonomy").
+// Replies a category of the danger and harm taxonomy leads to (docs/SAFETY.md,
+// "What is decided").
 const (
 	ReplyUrgent      = "urgent"       // help first: helpline and emergency number
 	ReplyDeterrence  = "deterrence"   // no content, a plain statement, a route to help
@@ -22,7 +22,8 @@ type Category struct {
 	Reply string
 }
 
-// Categories in the catalogue's order.
+// Categories, the urgent ones first, then deterrence, own thoughts and the
+// two that get neither.
 var Categories = []Category{
 	{"abuse-ongoing", ReplyUrgent},
 	{"filmed-now", ReplyUrgent},

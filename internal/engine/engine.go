@@ -3,13 +3,23 @@
 //
 // # Order of checks
 //
-// A choice's payload or a command is handled first. Then, for typed text,
-// safety comes before anything else: an urgent message gets help at once and
-// a request for abuse material gets the deterrence reply, before any FAQ
-// matching (package safety). A help word shows the helplines whatever the
-// state; a greeting gets a welcome; everything else goes to the matcher
-// (package match), which answers, offers two or three choices, or falls back
-// to the topic menu and the helplines.
+// A choice's payload or a command is handled first (a command copied from
+// right-to-left text, invisible marks and all, too). Then, for typed text:
+// a help word shows the helplines whatever the state; a message made only
+// of small talk (greetings, thanks, OK words, farewells, emoji; see
+// smalltalk.go) or of a one- or two-digit number gets its short reply;
+// anything else goes to the safety router first: an urgent message gets
+// help at once and a request for abuse material gets the deterrence
+// reply, before any FAQ matching (package safety). Everything left goes to
+// the matcher (package match), which answers, offers two or three choices,
+// or falls back to the topic menu and the helplines.
+//
+// # Language
+//
+// A reply is in the user's chosen language, else the platform's; a
+// message clearly written in another language is answered in that one
+// (langdetect.go): a script only it uses, or several of its words. One
+// letter, markup or a word many languages share switch nothing.
 //
 // # State
 //

@@ -190,7 +190,7 @@ func MatchLang(code string, l *content.Lang) match.Lang {
 	return match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[l.Stemmer]}
 }
 
-// MatchDocs lists what a language's index is built from, in catalogue
+// MatchDocs lists what a language's index is built from, in topic
 // order: each entry's title and phrasings, the questions of questions.tsv
 // that name an entry the language has, and the off-topic messages
 // (offtopic.txt and the questions labelled none). held, when not nil,

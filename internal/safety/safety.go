@@ -6,7 +6,7 @@
 //
 // The rules are the lexicons in faq/<lang>/safety.txt (format in
 // faq/README.md), compiled here into word patterns over folded text: precise
-// and explainable, each naming its taxonomy category (CATALOGUE.md). The
+// and explainable, each naming its taxonomy category (content.Categories). The
 // scorer is a linear model over words, word pairs and character n-grams
 // (package learn), trained when the content loads from the labelled examples
 // in faq/<lang>/safety-examples.txt: it carries what the rules cannot list,
