@@ -2,8 +2,6 @@ package translation
 
 import (
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -29,20 +27,6 @@ func copyFS(tb testing.TB, fsys fs.FS) fstest.MapFS {
 		tb.Fatal(err)
 	}
 	return m
-}
-
-// MustCopyDir writes an fs.FS into a folder.
-func MustCopyDir(tb testing.TB, fsys fs.FS, dir string) {
-	tb.Helper()
-	for p, f := range copyFS(tb, fsys) {
-		name := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(name, f.Data, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
 }
 
 func edit(tb testing.TB, m fstest.MapFS, name, old, new string) {
