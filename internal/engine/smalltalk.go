@@ -19,8 +19,9 @@ import (
 // groups, took some of them for danger ("bye", Hausa "na gode"). A message
 // with any other word goes to the router first. The words of finality that
 // can end a farewell ("goodbye forever") are not small talk, and a filler
-// ("bot", "everyone") may only follow a greeting, thanks or an OK word,
-// never a farewell: "bye everyone" goes to the router.
+// ("bot", "everyone") may only follow a greeting, thanks or an OK word, in
+// a message with no farewell and no sad emoji: "bye everyone" and "thanks
+// everyone, bye" go to the router.
 
 // social is what a small-talk phrase or emoji says, in the order in which
 // one wins over another in a message that says several things: "ok thanks
@@ -120,7 +121,7 @@ func (k *Knowledge) smallTalkOf(text string, words []string, lang string) (kind 
 	if len(words) > maxSmallTalkWords {
 		return socialNone, nil, false
 	}
-	first := true
+	first, filler := true, false
 	prev := socialNone
 	for i := 0; i < len(words); {
 		n := min(len(words)-i, maxSmallTalkPhrase)
@@ -131,7 +132,7 @@ func (k *Knowledge) smallTalkOf(text string, words []string, lang string) (kind 
 		}
 		if n == 0 {
 			if k.fillers[words[i]] && (prev == socialGreeting || prev == socialOK || prev == socialThanks) {
-				i++ // "hi bot", "thanks salama"
+				i, filler = i+1, true // "hi bot", "thanks salama"
 				continue
 			}
 			return socialNone, nil, false
@@ -151,6 +152,9 @@ func (k *Knowledge) smallTalkOf(text string, words []string, lang string) (kind 
 			langs = slices.DeleteFunc(langs, func(l string) bool { return !slices.Contains(these, l) })
 		}
 		i += n
+	}
+	if filler && kind >= socialBye {
+		return socialNone, nil, false // "thanks everyone, bye": for the router
 	}
 	return kind, langs, kind != socialNone
 }

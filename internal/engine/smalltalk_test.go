@@ -159,7 +159,7 @@ func TestSadEmojiOffersSomeoneToTalkTo(t *testing.T) {
 func TestSmallTalkNeverHidesDanger(t *testing.T) {
 	eng, _ := MustEngine(t)
 	for _, text := range []string{
-		"i want to die 😭", "bye forever", "goodbye everyone", "bye everyone", "thanks for everything, goodbye",
+		"i want to die 😭", "bye forever", "goodbye everyone", "bye everyone", "thanks everyone, bye", "thank you all 😭", "thanks for everything, goodbye",
 		"ok he is outside my house", "😭 he is outside my house right now",
 	} {
 		r := respond(t, eng, chat.Message{Text: text, User: chat.User{Platform: chat.Telegram, ID: "danger/" + text}})
