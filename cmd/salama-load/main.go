@@ -2,7 +2,8 @@
 // Everything runs on 127.0.0.1 against fakes of the platforms; nothing
 // leaves the machine.
 //
-//	salama-load [throughput] [flags]   the Telegram adapter in this process, 1,000 updates/s over 5,000 chats
+//	salama-load [throughput] [flags]   the Telegram adapter, 1,000 updates/s over 5,000 chats: in this process, or
+//	                                   as -replicas N salama serve processes (-serve BINARY) on a -store postgres://…
 //	salama-load flood [flags]          salama serve as a child process: a 1,000 updates/s flood from one user plus 20
 //	                                   normal users, Telegram's real limits, optionally kill -9 and restart mid-flood
 //	salama-load slowbodies [flags]     salama serve as a child process: 300 slow 1 MiB unauthenticated bodies on the

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -46,16 +45,6 @@ func salamaBinary(ctx context.Context, path, dir string) (string, error) {
 		return "", fmt.Errorf("go build ./cmd/salama (run salama-load from the repository root, or give -salama): %v: %s", err, stderr.String())
 	}
 	return out, nil
-}
-
-// freeAddr is a loopback address whose port was free a moment ago.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 func newChild(bin, dir string, settings map[string]string) (*child, error) {

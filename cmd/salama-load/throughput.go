@@ -1,6 +1,36 @@
-// The throughput scenario: the real Telegram adapter in webhook mode, in
-// this process, with its limiters opened up, answering 1,000 updates a
-// second over 5,000 chats; every update must be answered exactly once.
+// The throughput scenario drives the real Telegram adapter, in webhook mode, with
+// a steady stream of updates and checks that every one is answered exactly
+// once. Everything runs on 127.0.0.1: a fake Bot API that records each
+// sendMessage, the bot, and the load itself. Nothing leaves the machine.
+//
+//	go run ./cmd/salama-load                         # 1000 updates/s for 60s over 5000 chats
+//	go run ./cmd/salama-load -duration 10s -rate 200
+//	go run ./cmd/salama-load -store postgres://… -replicas 2
+//	go run ./cmd/salama-load -serve ./salama -store postgres://… -replicas 2 -rate 50
+//
+// The bot is, by default, the adapter and the engine on the embedded
+// content in this process, behind an httptest server, on the bbolt store in
+// a temporary directory (-store memory: in memory). With -store set to a
+// postgres:// URL, the run gets a schema of its own in that database,
+// dropped at the end, and -replicas N starts N adapters, each with its own
+// engine and store on that schema, as N processes would have. With -serve
+// BINARY the replicas are real `salama serve` processes started from
+// BINARY, in webhook mode, their Bot API pointed at the fake, sharing the
+// store; they keep Telegram's sending limits (30 messages/s each), so keep
+// -rate below that. Updates go to the replicas in turn, so that each chat's
+// messages reach them all, as behind a load balancer.
+//
+// Each update is a private text message, a question from a dev set
+// (-devset, default testdata/devset/en.tsv), posted with the webhook's
+// secret header. When the time is up the tool stops sending, lets the
+// adapter drain its queues, and reports the updates sent, HTTP errors,
+// replies, lost and duplicated replies, latencies and memory. It exits 1 when a reply was lost or
+// duplicated or a request failed.
+//
+// The adapter's limiters are opened up (GlobalRate, ChatInterval): the
+// Telegram limits they enforce would otherwise cap the test at 30 messages a
+// second. Memory figures are for the whole process, fake API and load
+// generator included, so they overstate the bot's own.
 package main
 
 import (
@@ -11,7 +41,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -26,13 +55,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/salama-safety/salama/faq"
-	"github.com/salama-safety/salama/internal/bolt"
 	"github.com/salama-safety/salama/internal/chat"
-	"github.com/salama-safety/salama/internal/engine"
 	"github.com/salama-safety/salama/internal/memstore"
-	"github.com/salama-safety/salama/internal/telegram"
-	"github.com/salama-safety/salama/locales"
 )
 
 const (
@@ -56,6 +80,8 @@ type options struct {
 	verbose  bool
 	profile  string
 	store    string
+	replicas int
+	serve    string
 	commit   time.Duration
 }
 
@@ -72,8 +98,10 @@ func runThroughput(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.DurationVar(&o.drain, "drain", 60*time.Second, "how long the adapter may take to drain once sending stops")
 	fs.BoolVar(&o.verbose, "v", false, "show the adapter's warnings")
 	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the run (sending and drain) to this file")
-	fs.StringVar(&o.store, "store", "bolt", "bolt (the store salama serve uses, in a temporary directory) or memory")
-	fs.DurationVar(&o.commit, "commit-delay", 0, "make each bbolt write transaction this much slower, as a slow (fsync-bound) disk does")
+	fs.StringVar(&o.store, "store", "bolt", "bolt (in a temporary directory), memory, or a postgres:// URL (the run uses a schema of its own there)")
+	fs.IntVar(&o.replicas, "replicas", 1, "replicas answering the webhook in turn (more than one needs a postgres:// store)")
+	fs.StringVar(&o.serve, "serve", "", "run the replicas as `BINARY serve` processes (a built salama) instead of in this process")
+	fs.DurationVar(&o.commit, "commit-delay", 0, "make each bbolt write transaction this much slower, as a slow (fsync-bound) disk does (in process, -store bolt)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -87,8 +115,17 @@ func runThroughput(ctx context.Context, args []string, stdout, stderr io.Writer)
 	case o.chats < 1 || o.chats > maxChats:
 		fmt.Fprintf(stderr, "salama-load: -chats must be 1 to %d\n", maxChats)
 		return 2
-	case o.store != "bolt" && o.store != "memory":
-		fmt.Fprintln(stderr, "salama-load: -store must be bolt or memory")
+	case o.store != "bolt" && o.store != "memory" && !o.postgres():
+		fmt.Fprintln(stderr, "salama-load: -store must be bolt, memory or a postgres:// URL")
+		return 2
+	case o.replicas < 1 || o.replicas > 16:
+		fmt.Fprintln(stderr, "salama-load: -replicas must be 1 to 16")
+		return 2
+	case o.replicas > 1 && !o.postgres():
+		fmt.Fprintln(stderr, "salama-load: -replicas above 1 needs a postgres:// -store, which replicas share")
+		return 2
+	case o.serve != "" && o.store == "memory":
+		fmt.Fprintln(stderr, "salama-load: salama serve has no memory store")
 		return 2
 	case o.workers < 1:
 		fmt.Fprintln(stderr, "salama-load: -workers must be at least 1")
@@ -96,6 +133,9 @@ func runThroughput(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	if o.lang == "" {
 		o.lang = strings.TrimSuffix(filepath.Base(o.devset), filepath.Ext(o.devset))
+	}
+	if o.serve != "" && o.rate > 25*o.replicas {
+		fmt.Fprintf(stderr, "salama-load: warning: salama serve sends at most 30 messages/s per replica (Telegram's limit); %d/s over %d replicas will queue\n", o.rate, o.replicas)
 	}
 	questions, err := readQuestions(o.devset)
 	if err != nil {
@@ -108,10 +148,14 @@ func runThroughput(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return 1
 	}
 	rep.print(stdout, o)
-	if rep.lost > 0 || rep.duplicated > 0 || rep.httpErrors > 0 {
+	if rep.lost > 0 || rep.duplicated > 0 || rep.httpErrors > 0 || (rep.counted >= 0 && rep.counted != int64(rep.accepted)) {
 		return 1
 	}
 	return 0
+}
+
+func (o options) postgres() bool {
+	return strings.HasPrefix(o.store, "postgres://") || strings.HasPrefix(o.store, "postgresql://")
 }
 
 // readQuestions reads the question column of a dev-set file.
@@ -142,23 +186,38 @@ func readQuestions(path string) ([]string, error) {
 }
 
 // fakeAPI is a Bot API on loopback that answers every method with success
-// and counts sendMessage per chat.
+// and records sendMessage per chat.
 type fakeAPI struct {
 	mu      sync.Mutex
-	sent    map[int64]int
+	sent    map[int64][]time.Time // when each reply to a chat arrived
 	msgID   int64
 	other   map[string]int // other methods called
 	badForm atomic.Int64
 }
 
 func newFakeAPI() *fakeAPI {
-	return &fakeAPI{sent: map[int64]int{}, other: map[string]int{}}
+	return &fakeAPI{sent: map[int64][]time.Time{}, other: map[string]int{}}
+}
+
+// calls is how many times a method other than sendMessage was called.
+func (f *fakeAPI) calls(method string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.other[method]
 }
 
 func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	method, ok := strings.CutPrefix(r.URL.Path, "/bot"+token+"/")
 	if !ok {
 		http.NotFound(w, r)
+		return
+	}
+	if method == "getMe" { // salama serve asks, the in-process adapter is told
+		f.mu.Lock()
+		f.other[method]++
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"Salama","username":%q}}`, username)
 		return
 	}
 	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
@@ -182,7 +241,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.mu.Lock()
-	f.sent[chatID]++
+	f.sent[chatID] = append(f.sent[chatID], time.Now())
 	f.msgID++
 	id := f.msgID
 	f.mu.Unlock()
@@ -222,6 +281,8 @@ func (o *observer) Queue(_ chat.Platform, waiting int) {
 	o.maxQueue = max(o.maxQueue, waiting)
 	o.mu.Unlock()
 }
+
+func (o *observer) Event(chat.Platform, string) {}
 
 func (o *observer) Dropped(_ chat.Platform, reason string) {
 	o.mu.Lock()
@@ -279,6 +340,9 @@ type report struct {
 	cpu                        time.Duration
 	cpuOK                      bool
 	users                      int
+	counted                    int64 // replies the store counted; -1 unless PostgreSQL
+	apiLatency                 []time.Duration
+	replicas                   []procStats
 }
 
 func load(ctx context.Context, o options, questions []string) (*report, error) {
@@ -287,65 +351,37 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 	defer apiSrv.Close()
 
 	obs := &observer{sendErrors: map[string]int{}, dropped: map[string]int{}}
-	logger := slog.New(slog.DiscardHandler)
-	if o.verbose {
-		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	}
-	var store chat.Store = memstore.New()
-	if o.store == "bolt" {
-		dir, err := os.MkdirTemp("", "salama-load-")
-		if err != nil {
+	var db *pgSchema
+	if o.postgres() {
+		var err error
+		if db, err = newSchema(ctx, o.store); err != nil {
 			return nil, err
 		}
-		defer os.RemoveAll(dir)
-		bs, err := bolt.Open(dir, bolt.Options{CommitDelay: o.commit})
-		if err != nil {
-			return nil, err
-		}
-		defer bs.Close()
-		store = bs
+		defer db.drop(context.WithoutCancel(ctx)) //nolint:errcheck // best effort
 	}
-	k, err := engine.Load(faq.FS, locales.FS)
+	var sys bots
+	var err error
+	if o.serve != "" {
+		storeURL := ""
+		if db != nil {
+			storeURL = db.url
+		}
+		sys, err = startServe(ctx, o, apiSrv.URL, storeURL, api)
+	} else {
+		sys, err = startInProcess(ctx, o, apiSrv.URL, db, obs)
+	}
 	if err != nil {
 		return nil, err
 	}
-	eng := engine.New(k, store, engine.Options{})
-	const concurrency = 64
-	adapter, err := telegram.New(telegram.Config{
-		Token:          token,
-		APIURL:         apiSrv.URL,
-		WebhookURL:     "https://example.invalid/telegram", // only ever given to the fake
-		WebhookSecret:  secret,
-		BotUsername:    username,
-		HTTPClient:     loopbackClient(concurrency),
-		Logger:         logger,
-		Observer:       obs,
-		ChatInterval:   time.Millisecond,
-		GlobalRate:     1_000_000_000,
-		DrainTimeout:   o.drain,
-		MaxConcurrency: concurrency,
-	}, eng)
-	if err != nil {
-		return nil, err
-	}
-	hookSrv := httptest.NewServer(adapter.Handler())
-	defer hookSrv.Close()
-
-	runCtx, stopAdapter := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopAdapter()
-	runErr := make(chan error, 1)
-	go func() { runErr <- adapter.Run(runCtx) }()
-	for !adapter.Ready() {
-		select {
-		case err := <-runErr:
-			return nil, fmt.Errorf("adapter stopped at start: %v", err)
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(time.Millisecond):
+	stopped := false
+	defer func() {
+		if !stopped {
+			sys.stop() //nolint:errcheck // already failing
 		}
-	}
+	}()
+	targets := sys.targets()
 
-	rep := &report{}
+	rep := &report{counted: -1}
 	if o.profile != "" {
 		f, err := os.Create(o.profile)
 		if err != nil {
@@ -392,9 +428,11 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 	}()
 
 	// The load: a pacer hands update numbers to workers at the set rate.
+	// Update i goes to chat i mod chats, and to the replicas in turn so
+	// that each chat's successive updates reach different replicas.
 	client := loopbackClient(o.workers)
 	total := int(int64(o.rate) * int64(o.duration) / int64(time.Second))
-	perChat := make([]int, o.chats) // updates accepted, by chat index
+	posted := make([][]time.Time, o.chats) // when each accepted update was posted, by chat index
 	var mu sync.Mutex
 	jobs := make(chan int, o.rate)
 	var wg sync.WaitGroup
@@ -404,7 +442,8 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 				c := i % o.chats
 				chatID := int64(1_000_000 + c)
 				body := update(int64(i+1), chatID, o.lang, questions[(i/o.chats+c)%len(questions)])
-				req, err := http.NewRequestWithContext(ctx, http.MethodPost, hookSrv.URL, strings.NewReader(body))
+				target := targets[(i+i/o.chats)%len(targets)]
+				req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(body))
 				if err != nil {
 					mu.Lock()
 					rep.httpErrors++
@@ -425,7 +464,7 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 				rep.sent++
 				rep.webhookLatency = append(rep.webhookLatency, took)
 				if ok {
-					perChat[c]++
+					posted[c] = append(posted[c], start)
 					rep.accepted++
 				} else {
 					rep.httpErrors++
@@ -449,14 +488,16 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 	wg.Wait()
 	rep.sendTime = time.Since(start)
 
-	// The drain: Run stops taking updates and returns once every reply
-	// in flight is sent (or DrainTimeout passed).
+	// The drain: the replicas stop taking updates and return once every
+	// reply in flight is sent (or their drain time-out passed), and their
+	// stores are closed.
 	drainStart := time.Now()
-	stopAdapter()
-	if err := <-runErr; err != nil {
-		return nil, fmt.Errorf("adapter: %v", err)
+	stopped = true
+	if err := sys.stop(); err != nil {
+		return nil, err
 	}
 	rep.drainTime = time.Since(drainStart)
+	rep.replicas = sys.procs()
 	if end, ok := cpuTime(); ok && cpuOK {
 		rep.cpu, rep.cpuOK = end-startCPU, true
 	}
@@ -465,8 +506,9 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 	<-memStopped
 
 	api.mu.Lock()
-	for c, n := range perChat {
-		got := api.sent[int64(1_000_000+c)]
+	for c, times := range posted {
+		replies := api.sent[int64(1_000_000+c)]
+		n, got := len(times), len(replies)
 		rep.sendMessages += got
 		switch {
 		case got < n:
@@ -476,10 +518,15 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 			rep.duplicated += got - n
 			rep.dupChats++
 		}
+		// A chat's updates are chats/rate seconds apart: its k-th reply
+		// answers its k-th update.
+		for k := range min(n, got) {
+			rep.apiLatency = append(rep.apiLatency, replies[k].Sub(times[k]))
+		}
 	}
-	for id, n := range api.sent {
+	for id, replies := range api.sent {
 		if id < 1_000_000 || id >= int64(1_000_000+o.chats) {
-			rep.duplicated += n // a reply to a chat that sent nothing
+			rep.duplicated += len(replies) // a reply to a chat that sent nothing
 		}
 	}
 	rep.other = api.other
@@ -492,8 +539,18 @@ func load(ctx context.Context, o options, questions []string) (*report, error) {
 	rep.rateWaits = obs.rateWaits
 	obs.mu.Unlock()
 	rep.users = -1 // the bolt store does not list users
-	if ms, ok := store.(*memstore.Store); ok {
-		rep.users = len(ms.Keys())
+	if ip, ok := sys.(*inProcess); ok && len(ip.stores) == 1 {
+		if ms, ok := ip.stores[0].(*memstore.Store); ok {
+			rep.users = len(ms.Keys())
+		}
+	}
+	if db != nil {
+		if rep.users, err = db.users(ctx); err != nil {
+			return nil, err
+		}
+		if rep.counted, err = db.counted(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return rep, nil
 }
@@ -512,8 +569,11 @@ func vmRSS() (uint64, bool) { return statusValue("/proc/self/status", "VmRSS:") 
 
 // cpuTime reads the process's user and system time from /proc/self/stat
 // (Linux only; clock ticks of 1/100 s, the usual USER_HZ).
-func cpuTime() (time.Duration, bool) {
-	data, err := os.ReadFile("/proc/self/stat")
+func cpuTime() (time.Duration, bool) { return cpuTimeOf("self") }
+
+// cpuTimeOf is cpuTime of the process pid ("self" for this one).
+func cpuTimeOf(pid string) (time.Duration, bool) {
+	data, err := os.ReadFile("/proc/" + pid + "/stat")
 	if err != nil {
 		return 0, false
 	}
@@ -547,17 +607,32 @@ func pct(d []time.Duration, p int) time.Duration {
 func mb(b uint64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
 
 func (r *report) print(w io.Writer, o options) {
-	fmt.Fprintf(w, "salama-load: %d updates/s for %s over %d chats, questions from %s (%s), %d workers, GOMAXPROCS %d, store %s, commit delay %s\n",
-		o.rate, o.duration, o.chats, o.devset, o.lang, o.workers, runtime.GOMAXPROCS(0), o.store, o.commit)
+	fmt.Fprintf(w, "salama-load: %d updates/s for %s over %d chats, questions from %s (%s), %d workers, GOMAXPROCS %d\n",
+		o.rate, o.duration, o.chats, o.devset, o.lang, o.workers, runtime.GOMAXPROCS(0))
+	storeName := o.store
+	if o.postgres() {
+		storeName = "postgres" // the URL may hold a password
+	}
+	where := "in this process"
+	if o.serve != "" {
+		where = "salama serve processes"
+	}
+	fmt.Fprintf(w, "bot                %d replica(s), %s, store %s, commit delay %s\n", o.replicas, where, storeName, o.commit)
 	fmt.Fprintf(w, "updates sent       %d in %s (%.0f/s), pacer behind by %s at most\n",
 		r.sent, r.sendTime.Round(time.Millisecond), float64(r.sent)/r.sendTime.Seconds(), r.maxLag.Round(time.Microsecond))
 	fmt.Fprintf(w, "HTTP errors        %d (accepted %d)\n", r.httpErrors, r.accepted)
 	fmt.Fprintf(w, "webhook latency    p50 %s  p99 %s  max %s\n",
 		pct(r.webhookLatency, 50), pct(r.webhookLatency, 99), pct(r.webhookLatency, 100))
-	fmt.Fprintf(w, "replies received   %d sendMessage, %d replies delivered (adapter), drain %s\n",
-		r.sendMessages, r.replied, r.drainTime.Round(time.Microsecond))
-	fmt.Fprintf(w, "reply latency      p50 %s  p99 %s  max %s (update received to reply sent)\n",
-		pct(r.replyLatency, 50), pct(r.replyLatency, 99), pct(r.replyLatency, 100))
+	if o.serve != "" {
+		fmt.Fprintf(w, "replies received   %d sendMessage, drain %s\n", r.sendMessages, r.drainTime.Round(time.Microsecond))
+	} else {
+		fmt.Fprintf(w, "replies received   %d sendMessage, %d replies delivered (adapter), drain %s\n",
+			r.sendMessages, r.replied, r.drainTime.Round(time.Microsecond))
+		fmt.Fprintf(w, "reply latency      p50 %s  p99 %s  max %s (update received to reply sent)\n",
+			pct(r.replyLatency, 50), pct(r.replyLatency, 99), pct(r.replyLatency, 100))
+	}
+	fmt.Fprintf(w, "round trip         p50 %s  p99 %s  max %s (update posted to reply at the API)\n",
+		pct(r.apiLatency, 50), pct(r.apiLatency, 99), pct(r.apiLatency, 100))
 	fmt.Fprintf(w, "lost replies       %d (in %d chats)\n", r.lost, r.lostChats)
 	fmt.Fprintf(w, "duplicated replies %d (in %d chats)\n", r.duplicated, r.dupChats)
 	if len(r.sendErrors) > 0 || r.rateWaits > 0 || r.badForm > 0 {
@@ -567,7 +642,14 @@ func (r *report) print(w io.Writer, o options) {
 	if r.users >= 0 {
 		fmt.Fprintf(w, "users in store     %d\n", r.users)
 	}
-	fmt.Fprintf(w, "memory (%d samples, whole process)\n", r.samples)
+	if r.counted >= 0 {
+		fmt.Fprintf(w, "replies counted    %d by the store's counters (want %d)\n", r.counted, r.accepted)
+	}
+	if o.serve != "" {
+		fmt.Fprintf(w, "memory (%d samples, this process: the load and the fake API)\n", r.samples)
+	} else {
+		fmt.Fprintf(w, "memory (%d samples, whole process)\n", r.samples)
+	}
 	fmt.Fprintf(w, "  HeapInuse        min %s  max %s  last %s\n", mb(r.heapInuse.min), mb(r.heapInuse.max), mb(r.heapInuse.last))
 	fmt.Fprintf(w, "  Sys              min %s  max %s  last %s\n", mb(r.sys.min), mb(r.sys.max), mb(r.sys.last))
 	if r.rss.n > 0 {
@@ -575,10 +657,14 @@ func (r *report) print(w io.Writer, o options) {
 	} else {
 		fmt.Fprintln(w, "  VmRSS            not available")
 	}
+	busy := r.sendTime + r.drainTime
 	if r.cpuOK {
-		busy := r.sendTime + r.drainTime
 		fmt.Fprintf(w, "CPU time           %s over %s (%.2f cores), %.0f µs per update\n",
 			r.cpu.Round(10*time.Millisecond), busy.Round(time.Millisecond), r.cpu.Seconds()/busy.Seconds(),
 			float64(r.cpu.Microseconds())/float64(max(r.sent, 1)))
+	}
+	for i, p := range r.replicas {
+		fmt.Fprintf(w, "replica %d          CPU %s once ready (%.2f cores), VmRSS %s at the end, peak %s\n",
+			i+1, p.cpu.Round(10*time.Millisecond), p.cpu.Seconds()/r.sendTime.Seconds(), mb(p.rss), mb(p.peak))
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -15,12 +14,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/salama-safety/salama/internal/bolt"
 	"github.com/salama-safety/salama/internal/chat"
 	"github.com/salama-safety/salama/internal/norm"
+	"github.com/salama-safety/salama/internal/postgres"
+	"github.com/salama-safety/salama/internal/stats"
 )
 
 // The operator's commands (stats, gaps, data forget) read the store directly,
@@ -33,18 +33,35 @@ const adminSocket = "admin.sock"
 type admin interface {
 	Counts(ctx context.Context, since string) ([]chat.CountRow, error)
 	Gaps(ctx context.Context, since string) ([]chat.Gap, error)
-	Forget(ctx context.Context, u chat.User) error
+	Forget(ctx context.Context, u chat.User) (forgetReport, error)
 	Close() error
 }
 
-func openAdmin(dataFlag string) (admin, error) {
-	dir, err := dataDir(dataFlag)
+// openAdmin opens the store for an operator's command: PostgreSQL (with
+// SALAMA_STORE) directly; else the data directory, directly or, while
+// `salama serve` holds it, through the server's admin socket. needSecret is
+// true for the commands that key users. A data directory that does not
+// exist or holds no store is refused, rather than created empty and
+// reported on (a mistyped --data would otherwise "delete" a user from
+// nothing and say so).
+func openAdmin(ctx context.Context, st storeSettings, needSecret bool) (admin, error) {
+	if err := st.check(); err != nil {
+		return nil, err
+	}
+	if st.postgres() {
+		pg, err := st.openPostgres(ctx, needSecret)
+		if err != nil {
+			return nil, err
+		}
+		return pgAdmin{pg}, nil
+	}
+	dir, err := dataDir(st.data)
 	if err != nil {
 		return nil, err
 	}
-	s, err := bolt.Open(dir, bolt.Options{Timeout: 500 * time.Millisecond})
+	s, err := bolt.Open(dir, bolt.Options{Timeout: 500 * time.Millisecond, MustExist: true})
 	if err == nil {
-		return s, nil
+		return localAdmin{s}, nil
 	}
 	sock := filepath.Join(dir, adminSocket)
 	if errors.Is(err, bolt.ErrLocked) {
@@ -52,11 +69,83 @@ func openAdmin(dataFlag string) (admin, error) {
 			return newSocketAdmin(sock), nil
 		}
 	}
+	if errors.Is(err, bolt.ErrNoStore) {
+		return nil, usageError{fmt.Errorf("%w; check --data or SALAMA_DATA (the systemd unit uses /var/lib/salama, the container /data)", err)}
+	}
 	return nil, err
 }
 
+// pgAdmin is the shared PostgreSQL store, opened directly.
+type pgAdmin struct{ *postgres.Store }
+
+func (p pgAdmin) Forget(ctx context.Context, u chat.User) (forgetReport, error) {
+	return forgetUser(ctx, p.Store, u)
+}
+
+// localAdmin is the store opened directly, while no server holds it.
+type localAdmin struct{ *bolt.Store }
+
+func (l localAdmin) Forget(ctx context.Context, u chat.User) (forgetReport, error) {
+	return forgetUser(ctx, l.Store, u)
+}
+
+// forgetReport is what `salama data forget` found and did.
+type forgetReport struct {
+	// Found lists the facts the user's record held ("language", ...); empty
+	// when there was no record.
+	Found []string `json:"found"`
+	// Compacted is true when the database was compacted after the deletion,
+	// so that the record cannot be read from the file's free pages.
+	Compacted bool `json:"compacted"`
+}
+
+// compacter is a store that can rewrite its file without deleted data.
+type compacter interface{ Compact() error }
+
+// forgetUser deletes a user's record, checks that it is gone, and compacts
+// the store when it can. It says which facts the record held, never their
+// values: no command prints a person's record.
+func forgetUser(ctx context.Context, s chat.Store, u chat.User) (forgetReport, error) {
+	var r forgetReport
+	p, err := s.Prefs(ctx, u)
+	if err != nil {
+		return r, err
+	}
+	r.Found = facts(p)
+	if err := s.Forget(ctx, u); err != nil {
+		return r, err
+	}
+	if after, err := s.Prefs(ctx, u); err != nil || after != (chat.Prefs{}) {
+		return r, fmt.Errorf("the record is still there after deleting it (%v)", err)
+	}
+	if c, ok := s.(compacter); ok && len(r.Found) > 0 {
+		if err := c.Compact(); err != nil {
+			return r, fmt.Errorf("deleted, but compacting the database failed, so the record may stay readable in its free pages until the next compaction: %w", err)
+		}
+		r.Compacted = true
+	}
+	return r, nil
+}
+
+// facts names the facts a record holds.
+func facts(p chat.Prefs) []string {
+	out := []string{}
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"language", p.Lang != ""}, {"country", p.Country != ""}, {"audience", p.Audience != ""},
+		{"opted-out mark", p.OptedOut}, {"asked-country mark", p.AskedCountry}, {"day last seen", !p.LastSeen.IsZero()},
+	} {
+		if f.set {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
 // serveAdmin answers the operator's commands for a running server.
-func serveAdmin(ctx context.Context, dir string, store *bolt.Store) (func(), error) {
+func serveAdmin(ctx context.Context, dir string, store storage) (func(), error) {
 	path := filepath.Join(dir, adminSocket)
 	_ = os.Remove(path) // a socket left by a server that crashed
 	ln, err := net.Listen("unix", path)
@@ -78,7 +167,8 @@ func serveAdmin(ctx context.Context, dir string, store *bolt.Store) (func(), err
 	})
 	mux.HandleFunc("POST /forget", func(w http.ResponseWriter, r *http.Request) {
 		u := chat.User{Platform: chat.Platform(r.FormValue("platform")), ID: r.FormValue("user")}
-		writeJSON(w, "ok", store.Forget(r.Context(), u))
+		rep, err := forgetUser(r.Context(), store, u)
+		writeJSON(w, rep, err)
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
@@ -132,12 +222,12 @@ func (s *socketAdmin) Gaps(ctx context.Context, since string) ([]chat.Gap, error
 	return gaps, s.get(ctx, "/gaps?since="+url.QueryEscape(since), &gaps)
 }
 
-func (s *socketAdmin) Forget(ctx context.Context, u chat.User) error {
+func (s *socketAdmin) Forget(ctx context.Context, u chat.User) (forgetReport, error) {
 	form := url.Values{"platform": {string(u.Platform)}, "user": {u.ID}}
 	req, _ := http.NewRequestWithContext(ctx, "POST", "http://salama/forget", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	var ok string
-	return s.do(req, &ok)
+	var r forgetReport
+	return r, s.do(req, &r)
 }
 
 func (s *socketAdmin) Close() error { return nil }
@@ -155,24 +245,33 @@ func sinceDay(s string, now time.Time) (string, error) {
 	return "", usageError{fmt.Errorf("--since %q: give days like 30d, or a date like 2026-11-01", s)}
 }
 
-func adminFlags(name string) (*flag.FlagSet, *string, *string) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	data := fs.String("data", "", "data directory (default $SALAMA_DATA, else the OS state directory)")
+func adminFlags(name, synopsis string, stdout io.Writer) (*flags, *storeSettings, *string) {
+	fs := newFlags(name, synopsis, stdout)
+	st := storeFlags(fs.FlagSet)
 	since := fs.String("since", "30d", "from this many days ago (30d) or this date (2026-11-01)")
-	return fs, data, since
+	return fs, st, since
 }
 
-// runStats prints the anonymous counters as a curator reads them.
+// runStats prints the anonymous counters as a curator reads them
+// (package stats).
 func runStats(ctx context.Context, args []string, stdout io.Writer, now time.Time) error {
-	fs, data, since := adminFlags("stats")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	fs, st, since := adminFlags("stats", "[--since 30d] [--format text|csv|json] [--data DIR]", stdout)
+	format := fs.String("format", "text", "text, csv (one tidy table for spreadsheets) or json")
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if err := fs.noArgs(rest); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "csv" && *format != "json" {
+		return usageError{fmt.Errorf("--format must be text, csv or json, not %q", *format)}
 	}
 	day, err := sinceDay(*since, now)
 	if err != nil {
 		return err
 	}
-	a, err := openAdmin(*data)
+	a, err := openAdmin(ctx, *st, false)
 	if err != nil {
 		return err
 	}
@@ -181,77 +280,14 @@ func runStats(ctx context.Context, args []string, stdout io.Writer, now time.Tim
 	if err != nil {
 		return err
 	}
-	perLang := map[string]map[chat.Kind]int64{}
-	type entryKey struct{ id, lang string }
-	type entryStats struct{ answers, yes, no int64 }
-	perEntry := map[entryKey]*entryStats{}
-	for _, r := range rows {
-		k := entryKey{r.FAQID, r.Lang}
-		switch r.Event {
-		case chat.EventReply:
-			if perLang[r.Lang] == nil {
-				perLang[r.Lang] = map[chat.Kind]int64{}
-			}
-			perLang[r.Lang][r.Kind] += r.N
-			perLang[r.Lang]["all"] += r.N
-			if r.Kind != chat.KindAnswer || r.FAQID == "" {
-				continue
-			}
-		case chat.EventHelpful, chat.EventUnhelpful:
-		default:
-			continue
-		}
-		e := perEntry[k]
-		if e == nil {
-			e = &entryStats{}
-			perEntry[k] = e
-		}
-		switch r.Event {
-		case chat.EventReply:
-			e.answers += r.N
-		case chat.EventHelpful:
-			e.yes += r.N
-		case chat.EventUnhelpful:
-			e.no += r.N
-		}
+	r := stats.Summarize(day, rows)
+	switch *format {
+	case "csv":
+		return r.WriteCSV(stdout)
+	case "json":
+		return r.WriteJSON(stdout)
 	}
-	fmt.Fprintf(stdout, "Since %s (anonymous counters; no user is identified)\n\n", day)
-	if len(rows) == 0 {
-		fmt.Fprintln(stdout, "No replies counted yet.")
-		return nil
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "language\treplies\tanswer\tclarify\tfallback\tgreeting\turgent\tdeterrence\t")
-	langs := sortedKeys(perLang)
-	for _, l := range langs {
-		m := perLang[l]
-		pct := func(k chat.Kind) string { return fmt.Sprintf("%.1f%%", 100*float64(m[k])/float64(m["all"])) }
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", l, m["all"], pct(chat.KindAnswer), pct(chat.KindClarify), pct(chat.KindFallback), pct(chat.KindGreeting), pct(chat.KindUrgent), pct(chat.KindDeterrence))
-	}
-	tw.Flush()
-	keys := make([]entryKey, 0, len(perEntry))
-	for k := range perEntry {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := perEntry[keys[i]], perEntry[keys[j]]
-		if a.answers != b.answers {
-			return a.answers > b.answers
-		}
-		return keys[i].id+keys[i].lang < keys[j].id+keys[j].lang
-	})
-	fmt.Fprintln(stdout)
-	tw = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "entry\tlanguage\tanswers\thelpful\tnot helpful\thelpful %")
-	for _, k := range keys {
-		e := perEntry[k]
-		pct := "-"
-		if e.yes+e.no > 0 {
-			pct = fmt.Sprintf("%.0f%%", 100*float64(e.yes)/float64(e.yes+e.no))
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\n", k.id, k.lang, e.answers, e.yes, e.no, pct)
-	}
-	return tw.Flush()
+	return r.WriteText(stdout)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -265,15 +301,19 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // runGaps lists the unanswered questions by language, similar ones together.
 func runGaps(ctx context.Context, args []string, stdout io.Writer, now time.Time) error {
-	fs, data, since := adminFlags("gaps")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	fs, st, since := adminFlags("gaps", "[--since 30d] [--data DIR]", stdout)
+	rest, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if err := fs.noArgs(rest); err != nil {
+		return err
 	}
 	day, err := sinceDay(*since, now)
 	if err != nil {
 		return err
 	}
-	a, err := openAdmin(*data)
+	a, err := openAdmin(ctx, *st, false)
 	if err != nil {
 		return err
 	}
@@ -353,15 +393,24 @@ func jaccard(a, b map[string]bool) float64 {
 
 // runData handles `salama data forget --platform P --user ID`.
 func runData(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "forget" {
-		return usageError{errors.New("usage: salama data forget --platform telegram|slack|console --user ID")}
+	const synopsis = "forget --platform telegram|slack|console --user ID [--data DIR]"
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintf(stdout, "Usage: salama data %s\n", synopsis)
+		return nil
 	}
-	fs := flag.NewFlagSet("data forget", flag.ContinueOnError)
-	data := fs.String("data", "", "data directory (default $SALAMA_DATA, else the OS state directory)")
+	if len(args) == 0 || args[0] != "forget" {
+		return usageError{errors.New("usage: salama data " + synopsis)}
+	}
+	fs := newFlags("data forget", "--platform telegram|slack|console --user ID [--data DIR]\n\nDeletes what is stored about one user, says what it found, and compacts\nthe database so that the record cannot be read back from the file.", stdout)
+	st := storeFlags(fs.FlagSet)
 	platform := fs.String("platform", "", "telegram, slack or console")
 	user := fs.String("user", "", "the user's id on that platform (Telegram: the numeric id; Slack: U…)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return usageError{err}
+	rest, err := fs.parse(args[1:])
+	if err != nil {
+		return err
+	}
+	if err := fs.noArgs(rest); err != nil {
+		return err
 	}
 	switch chat.Platform(*platform) {
 	case chat.Telegram, chat.Slack, chat.Console:
@@ -371,14 +420,25 @@ func runData(ctx context.Context, args []string, stdout io.Writer) error {
 	if *user == "" {
 		return usageError{errors.New("--user is required")}
 	}
-	a, err := openAdmin(*data)
+	a, err := openAdmin(ctx, *st, true)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.Forget(ctx, chat.User{Platform: chat.Platform(*platform), ID: *user}); err != nil {
+	r, err := a.Forget(ctx, chat.User{Platform: chat.Platform(*platform), ID: *user})
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Deleted everything stored about that %s user (if there was anything).\n", *platform)
+	if len(r.Found) == 0 {
+		fmt.Fprintf(stdout, "Nothing is stored about that %s user: no record under their id, so nothing was deleted.\n", *platform)
+		fmt.Fprintln(stdout, "Check the id (Telegram: the numeric user id; Slack: the member id, U…): Salama cannot look anyone up by name.")
+	} else {
+		fmt.Fprintf(stdout, "Found a record of that %s user holding: %s.\n", *platform, strings.Join(r.Found, ", "))
+		fmt.Fprintln(stdout, "Deleted it, and checked that nothing is stored under that user now.")
+		if r.Compacted {
+			fmt.Fprintln(stdout, "Compacted the database, so the record cannot be read back from the file's free space.")
+		}
+	}
+	fmt.Fprintln(stdout, "Not touched: the anonymous counters and the gap log, which are linked to no one; copies in backups.")
 	return nil
 }

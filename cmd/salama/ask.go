@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -69,32 +68,36 @@ func (a *askExplain) String() string {
 // runAsk answers questions without keeping any state: it uses an in-memory
 // store that vanishes when it returns, and writes nothing to disk.
 func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
-	fset := flag.NewFlagSet("ask", flag.ContinueOnError)
+	fset := newFlags("ask", "[--lang TAG] [--country CC] [--format text|json] [--explain] [--content DIR] [--locales DIR] [QUESTION]\n\nAnswers QUESTION (the words after the flags), or each line of standard input.", stdout)
+	fset.text = true
 	var cf contentFlags
-	cf.register(fset)
+	cf.register(fset.FlagSet)
 	lang := fset.String("lang", "", "answer in this language (BCP 47 tag, e.g. sw or pt-BR)")
-	country := fset.String("country", "", "show helplines of this country (ISO code, e.g. KE)")
+	var country countryFlag
+	country.register(fset.FlagSet)
 	format := fset.String("format", "text", "text or json")
 	explain := fset.Bool("explain", false, "show which safety rule or which features decided each message")
-	if err := fset.Parse(args); err != nil {
-		return usageError{err}
+	question, err := fset.parse(args)
+	if err != nil {
+		return err
 	}
 	if *format != "text" && *format != "json" {
 		return usageError{fmt.Errorf("--format must be text or json, not %q", *format)}
 	}
-	k, err := cf.load()
+	k, err := cf.loadCtx(ctx)
+	if err != nil {
+		return err
+	}
+	code, err := country.check(k)
 	if err != nil {
 		return err
 	}
 	store := memstore.New()
-	eng := engine.New(k, store, engine.Options{})
-	user := chat.User{Platform: chat.Console, ID: "ask"}
-	if *country != "" {
-		if k.Content.Helplines.Countries[strings.ToUpper(*country)] == nil {
-			return usageError{fmt.Errorf("--country %q is not in the helpline directory", *country)}
-		}
-		_ = store.SavePrefs(ctx, user, chat.Prefs{Country: strings.ToUpper(*country)})
+	eng := engine.New(k, store, engine.Options{Country: code})
+	if err := checkLang(eng, *lang); err != nil {
+		return err
 	}
+	user := chat.User{Platform: chat.Console, ID: "ask"}
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
@@ -114,29 +117,38 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout io.Write
 			if r.Candidates == nil {
 				r.Candidates = []string{}
 			}
-			return enc.Encode(askResult{Lang: r.Lang, Kind: string(r.Kind), FAQID: r.FAQID, Candidates: r.Candidates, Score: round(r.Score), Category: r.Category, Text: r.Text, Explain: ex})
+			err = enc.Encode(askResult{Lang: r.Lang, Kind: string(r.Kind), FAQID: r.FAQID, Candidates: r.Candidates, Score: round(r.Score), Category: r.Category, Text: r.Text, Explain: ex})
+		} else {
+			category := ""
+			if r.Category != "" {
+				category = " " + r.Category
+			}
+			_, err = fmt.Fprintf(out, "[%s%s %s %.2f] %s\n", r.Kind, category, r.FAQID, r.Score, strings.ReplaceAll(r.Text, "\n", " / "))
+			if err == nil && ex != nil {
+				_, err = fmt.Fprint(out, ex)
+			}
 		}
-		category := ""
-		if r.Category != "" {
-			category = " " + r.Category
-		}
-		_, err = fmt.Fprintf(out, "[%s%s %s %.2f] %s\n", r.Kind, category, r.FAQID, r.Score, strings.ReplaceAll(r.Text, "\n", " / "))
-		if err == nil && ex != nil {
-			_, err = fmt.Fprint(out, ex)
+		if err == nil {
+			err = out.Flush() // a person typing sees each answer at once
 		}
 		return err
 	}
-	if fset.NArg() > 0 {
-		return answer(strings.Join(fset.Args(), " "))
+	if len(question) > 0 {
+		return answer(strings.Join(question, " "))
 	}
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		if err := answer(sc.Text()); err != nil {
-			return err
-		}
+	return eachLine(ctx, stdin, answer)
+}
+
+// checkLang refuses a --lang the engine has no language for, rather than
+// answer in English.
+func checkLang(eng *engine.Engine, tag string) error {
+	if tag == "" {
+		return nil
 	}
-	return sc.Err()
+	if _, ok := eng.Language(tag); !ok {
+		return usageError{fmt.Errorf("--lang %q: not a language Salama speaks; choose one of %s (a tag such as pt-BR or sw-KE is fine)", tag, strings.Join(eng.Languages(), ", "))}
+	}
+	return nil
 }
 
 func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }

@@ -17,8 +17,9 @@ import (
 // channel is one package and one entry in channelEntries.
 type channelEntry struct {
 	name string
-	// register adds the channel's settings to the flag set.
-	register func(fs *flag.FlagSet)
+	// register adds the channel's settings to the flag set, its secrets
+	// through secrets (never a flag default: see secret.go).
+	register func(fs *flag.FlagSet, secrets *secretFlags)
 	// on reports whether the channel is configured at all.
 	on func() bool
 	// check refuses a half-configured channel, naming what is missing.
@@ -47,11 +48,11 @@ func telegramEntry() *channelEntry {
 	var token, apiURL, hookURL, hookSecret string
 	return &channelEntry{
 		name: "telegram",
-		register: func(fs *flag.FlagSet) {
-			setting(fs, &token, "telegram-token", "TELEGRAM_BOT_TOKEN", "", "Telegram bot token from @BotFather; turns Telegram on")
+		register: func(fs *flag.FlagSet, secrets *secretFlags) {
+			secrets.add(fs, &token, "telegram-token", "TELEGRAM_BOT_TOKEN", "Telegram bot token from @BotFather; turns Telegram on")
 			setting(fs, &apiURL, "telegram-api-url", "TELEGRAM_API_URL", "", "Telegram Bot API server (self-hosted or a test fake)")
 			setting(fs, &hookURL, "telegram-webhook-url", "TELEGRAM_WEBHOOK_URL", "", "public HTTPS URL for webhook mode (default: long polling)")
-			setting(fs, &hookSecret, "telegram-webhook-secret", "TELEGRAM_WEBHOOK_SECRET", "", "secret token Telegram sends with each webhook request")
+			secrets.add(fs, &hookSecret, "telegram-webhook-secret", "TELEGRAM_WEBHOOK_SECRET", "secret token Telegram sends with each webhook request")
 		},
 		on: func() bool { return token != "" },
 		check: func() error {
@@ -83,10 +84,10 @@ func slackEntry() *channelEntry {
 	var botToken, appToken, secret, apiURL, country string
 	return &channelEntry{
 		name: "slack",
-		register: func(fs *flag.FlagSet) {
-			setting(fs, &botToken, "slack-bot-token", "SLACK_BOT_TOKEN", "", "Slack bot token (xoxb-…); turns Slack on")
-			setting(fs, &appToken, "slack-app-token", "SLACK_APP_TOKEN", "", "Slack app token (xapp-…) for Socket Mode")
-			setting(fs, &secret, "slack-signing-secret", "SLACK_SIGNING_SECRET", "", "Slack signing secret, for HTTP mode")
+		register: func(fs *flag.FlagSet, secrets *secretFlags) {
+			secrets.add(fs, &botToken, "slack-bot-token", "SLACK_BOT_TOKEN", "Slack bot token (xoxb-…); turns Slack on")
+			secrets.add(fs, &appToken, "slack-app-token", "SLACK_APP_TOKEN", "Slack app token (xapp-…) for Socket Mode")
+			secrets.add(fs, &secret, "slack-signing-secret", "SLACK_SIGNING_SECRET", "Slack signing secret, for HTTP mode")
 			setting(fs, &apiURL, "slack-api-url", "SLACK_API_URL", "", "Slack Web API base URL (tests, GovSlack)")
 			setting(fs, &country, "slack-country", "SLACK_COUNTRY", "", "the workspace's country code, for App Home helplines")
 		},

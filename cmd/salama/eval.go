@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -14,26 +13,33 @@ import (
 // runEval reports held-out quality figures (internal/evaluate).
 func runEval(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageError{fmt.Errorf("eval what? safety or match")}
+		return usageError{fmt.Errorf("eval what? safety")}
 	}
-	switch args[0] {
-	case "safety":
+	switch {
+	case isHelp(args[0]):
+		fmt.Fprintln(stdout, "Usage: salama eval safety [flags] (salama eval safety --help lists them)")
+		return nil
+	case args[0] == "safety":
 		return runEvalSafety(args[1:], stdout)
 	}
-	return usageError{fmt.Errorf("unknown evaluation %q: safety or match", args[0])}
+	return usageError{fmt.Errorf("unknown evaluation %q: safety", args[0])}
 }
 
 func runEvalSafety(args []string, stdout io.Writer) error {
-	fset := flag.NewFlagSet("eval safety", flag.ContinueOnError)
+	fset := newFlags("eval safety", "[--folds 5] [--layer combined|rules-only|scorer-only] [--part all|dev|sealed] [--misses] [--format text|json]", stdout)
 	var cf contentFlags
-	cf.register(fset)
+	cf.register(fset.FlagSet)
 	folds := fset.Int("folds", 5, "number of cross-validation folds")
 	layer := fset.String("layer", evaluate.Combined, "what to evaluate: combined, rules-only or scorer-only")
 	misses := fset.Bool("misses", false, "list every example the router got wrong")
 	part := fset.String("part", evaluate.All, "examples scored: all (k-fold over all), dev (k-fold outside the sealed fifth) or sealed (train on dev, score the sealed fifth)")
 	format := fset.String("format", "text", "text or json")
-	if err := fset.Parse(args); err != nil {
-		return usageError{err}
+	rest, err := fset.parse(args)
+	if err != nil {
+		return err
+	}
+	if err := fset.noArgs(rest); err != nil {
+		return err
 	}
 	if *folds < 2 {
 		return usageError{fmt.Errorf("--folds must be at least 2")}

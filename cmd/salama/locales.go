@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -16,15 +15,26 @@ import (
 
 // runLocales is the translators' command: check, status and new.
 func runLocales(args []string, stdout io.Writer) error {
+	const synopsis = "check|status|new LANG [--locales DIR] [--content DIR]"
 	if len(args) == 0 {
-		return usageError{errors.New("usage: salama locales check|status|new LANG [--locales DIR] [--content DIR]")}
+		return usageError{errors.New("usage: salama locales " + synopsis)}
 	}
 	verb := args[0]
-	fset := flag.NewFlagSet("locales "+verb, flag.ContinueOnError)
+	if isHelp(verb) {
+		fmt.Fprintf(stdout, "Usage: salama locales %s\n", synopsis)
+		return nil
+	}
+	fset := newFlags("locales "+verb, synopsis, stdout)
 	locDir := fset.String("locales", "locales", "the locales folder")
 	faqDir := fset.String("content", "faq", "the faq folder")
-	if err := fset.Parse(args[1:]); err != nil {
-		return usageError{err}
+	pos, err := fset.parse(args[1:])
+	if err != nil {
+		return err
+	}
+	if verb != "new" {
+		if err := fset.noArgs(pos); err != nil {
+			return err
+		}
 	}
 	// run from anywhere else, check and status look at the built-in files
 	var locFS, faqFS fs.FS = os.DirFS(*locDir), os.DirFS(*faqDir)
@@ -62,10 +72,10 @@ func runLocales(args []string, stdout io.Writer) error {
 		}
 		return nil
 	case "new":
-		if fset.NArg() != 1 {
+		if len(pos) != 1 {
 			return usageError{errors.New("usage: salama locales new LANG")}
 		}
-		files, err := translation.Scaffold(fset.Arg(0), *locDir, *faqDir)
+		files, err := translation.Scaffold(pos[0], *locDir, *faqDir)
 		for _, f := range files {
 			fmt.Fprintln(stdout, "wrote", f)
 		}

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/salama-safety/salama/faq"
@@ -23,7 +25,7 @@ const usage = `Salama answers questions about online grooming, sextortion and ch
 abuse material, from a curated FAQ, in the user's language.
 
 Usage:
-  salama chat    [--lang TAG] [--content DIR] [--data DIR]
+  salama chat    [--lang TAG] [--country CC] [--content DIR] [--data DIR]
                  talk to the bot in this terminal, as on Telegram
   salama ask     [--lang TAG] [--country CC] [--format text|json] [--content DIR] [QUESTION]
                  answer QUESTION, or one question per line of standard input
@@ -34,7 +36,7 @@ Usage:
                  language, or start a new language
   salama eval safety [--folds 5] [--layer combined|rules-only|scorer-only] [--misses]
                  held-out figures of the safety router (k-fold cross-validation)
-  salama stats   [--since 30d] [--data DIR]
+  salama stats   [--since 30d] [--format text|csv|json] [--data DIR]
                  answers per entry and language, clarify and fallback rates,
                  helpful percentages, from the anonymous counters
   salama gaps    [--since 30d] [--data DIR]
@@ -44,13 +46,25 @@ Usage:
                  delete everything stored about one user
   salama serve   run the configured channels: Telegram when TELEGRAM_BOT_TOKEN
                  is set, Slack when SLACK_BOT_TOKEN is set (salama serve --help)
+  salama version the release, commit and Go version of this binary
 
 --content DIR serves an edited copy of the faq/ folder without rebuilding;
---locales DIR does the same for locales/.
+--locales DIR does the same for locales/. --country CC (or SALAMA_COUNTRY)
+is the deployment's default country: users whose country is not known see
+its helplines and emergency numbers. Flags may stand anywhere on the line;
+salama COMMAND --help lists a command's flags. Exit status: 0 done, 1
+failed, 2 a mistake in the command line or the configuration, 130
+interrupted.
+
+Data is kept in bbolt in the data directory, or, for several serve replicas,
+in PostgreSQL: SALAMA_STORE=postgres://… with the same SALAMA_SECRET_FILE on
+every replica. stats, gaps and data forget then use the database too.
 `
 
-// Run is the whole program, callable from tests.
+// Run is the whole program, callable from tests. Everything it writes to
+// stdout and stderr passes through a redactor that hides secret values.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	stdout, stderr = redactor{stdout}, redactor{stderr}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -62,11 +76,14 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "ask":
 		err = runAsk(ctx, args[1:], stdin, stdout)
 	case "content":
-		if len(args) < 2 || args[1] != "check" {
-			fmt.Fprint(stderr, usage)
-			return 2
+		switch {
+		case len(args) > 1 && args[1] == "check":
+			err = runContentCheck(args[2:], stdout)
+		case len(args) > 1 && isHelp(args[1]):
+			fmt.Fprint(stdout, "Usage: salama content check [--content DIR] [--locales DIR]\n")
+		default:
+			err = usageError{errors.New("usage: salama content check [--content DIR] [--locales DIR]")}
 		}
-		err = runContentCheck(args[2:], stdout)
 	case "locales":
 		err = runLocales(args[1:], stdout)
 	case "eval":
@@ -78,8 +95,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "data":
 		err = runData(ctx, args[1:], stdout)
 	case "serve":
-		err = runServe(ctx, args[1:], stderr)
-	case "help", "-h", "--help":
+		err = runServe(ctx, args[1:], stdout, stderr)
+	case "version":
+		err = runVersion(args[1:], stdout)
+	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
@@ -88,20 +107,23 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	var ue usageError
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.Is(err, errInterrupted):
+		fmt.Fprintf(stderr, "\nsalama %s: interrupted\n", args[0])
+		return 130
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "salama %s: %v\n", args[0], err)
 		return 2
-	case errors.Is(err, flag.ErrHelp):
-		return 0
 	default:
 		fmt.Fprintf(stderr, "salama %s: %v\n", args[0], err)
 		return 1
 	}
 }
 
-type usageError struct{ error }
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
 
 // contentFlags are the flags every command that loads content shares.
 type contentFlags struct {
@@ -114,7 +136,50 @@ func (c *contentFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.locales, "locales", "", "serve the messages from this locales folder instead of the built-in ones")
 }
 
+// builtin is the built-in content, loaded once per process: a Knowledge is
+// never changed after loading, and tests run many commands.
+var builtin struct {
+	sync.Mutex
+	k *engine.Knowledge
+}
+
 func (c *contentFlags) load() (*engine.Knowledge, error) {
+	if c.content == "" && c.locales == "" {
+		builtin.Lock()
+		defer builtin.Unlock()
+		if builtin.k != nil {
+			return builtin.k, nil
+		}
+		k, err := c.loadFS()
+		if err == nil {
+			builtin.k = k
+		}
+		return k, err
+	}
+	return c.loadFS()
+}
+
+// loadCtx is load for an interactive command: Ctrl-C while the content
+// loads (a few seconds) ends the command at once.
+func (c *contentFlags) loadCtx(ctx context.Context) (*engine.Knowledge, error) {
+	type loaded struct {
+		k   *engine.Knowledge
+		err error
+	}
+	done := make(chan loaded, 1)
+	go func() {
+		k, err := c.load()
+		done <- loaded{k, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, errInterrupted
+	case l := <-done:
+		return l.k, l.err
+	}
+}
+
+func (c *contentFlags) loadFS() (*engine.Knowledge, error) {
 	var faqFS, locFS fs.FS = faq.FS, locales.FS
 	if c.content != "" {
 		faqFS = os.DirFS(c.content)
@@ -129,10 +194,32 @@ func (c *contentFlags) load() (*engine.Knowledge, error) {
 	return k, err
 }
 
+// countryFlag is --country: the deployment's default country, one setting
+// for every channel, from $SALAMA_COUNTRY unless given.
+type countryFlag struct{ code string }
+
+func (c *countryFlag) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.code, "country", os.Getenv("SALAMA_COUNTRY"), "default country (ISO code in the helpline directory, e.g. KE) for users whose country is not known; its helplines and emergency numbers are shown to them (env SALAMA_COUNTRY)")
+}
+
+// check returns the code in upper case, or a usage error naming the known
+// codes when the directory does not have it.
+func (c *countryFlag) check(k *engine.Knowledge) (string, error) {
+	code := strings.ToUpper(strings.TrimSpace(c.code))
+	if code == "" || k.KnowsCountry(code) {
+		return code, nil
+	}
+	return "", usageError{fmt.Errorf("--country %q is not in the helpline directory (set by --country or SALAMA_COUNTRY); use one of: %s", c.code, strings.Join(k.Content.Helplines.Codes, " "))}
+}
+
 // cacheDir is where derived files that save start-up time are kept (the
-// trained safety scorer): $SALAMA_CACHE, else systemd's $CACHE_DIRECTORY,
-// else the OS's cache folder; "" (none) when none can be found.
+// trained safety scorer, PRIVACY.md): $SALAMA_CACHE ("off" for none), else
+// systemd's $CACHE_DIRECTORY, else the OS's cache folder; "" (none) when
+// none can be found.
 func cacheDir() string {
+	if v := os.Getenv("SALAMA_CACHE"); v == "off" {
+		return ""
+	}
 	for _, v := range []string{"SALAMA_CACHE", "CACHE_DIRECTORY"} {
 		if d := os.Getenv(v); d != "" {
 			return d
@@ -178,11 +265,15 @@ func openStore(flagValue string) (*bolt.Store, error) {
 }
 
 func runContentCheck(args []string, stdout io.Writer) error {
-	fset := flag.NewFlagSet("content check", flag.ContinueOnError)
+	fset := newFlags("content check", "[--content DIR] [--locales DIR]", stdout)
 	var cf contentFlags
-	cf.register(fset)
-	if err := fset.Parse(args); err != nil {
-		return usageError{err}
+	cf.register(fset.FlagSet)
+	rest, err := fset.parse(args)
+	if err != nil {
+		return err
+	}
+	if err := fset.noArgs(rest); err != nil {
+		return err
 	}
 	k, err := cf.load()
 	if err != nil {

@@ -28,12 +28,16 @@ import (
 // environment variable; the flag wins. The channels' own settings are in
 // their entries (channels.go).
 type serveConfig struct {
-	addr, data, logFormat string
-	retentionDays         int
-	logUnanswered         bool
-	unreviewedEnglish     bool
+	addr, logFormat   string
+	storage           storeSettings
+	retentionDays     int
+	logUnanswered     bool
+	unreviewedEnglish bool
 
 	channels []*channelEntry
+
+	// country is the deployment's default country, for every channel
+	country countryFlag
 }
 
 // gapDays is how long the content-gap log keeps a question.
@@ -49,25 +53,35 @@ func setting(fs *flag.FlagSet, p *string, name, env, def, help string) {
 	fs.StringVar(p, name, v, fmt.Sprintf("%s (env %s)", help, env))
 }
 
-func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, error) {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func parseServe(args []string, stdout io.Writer) (*serveConfig, *contentFlags, error) {
+	f := newFlags("serve", "[flags]\n\nRuns the channels whose tokens are set. Every setting has an environment\nvariable (named in brackets); a flag wins over it. Secrets are read from\nthe variable or from the file named by the variable with _FILE appended,\nand are never shown.", stdout)
+	fs := f.FlagSet
 	var cf contentFlags
 	cf.register(fs)
 	c := &serveConfig{channels: channelEntries()}
+	c.country.register(fs)
+	var secrets secretFlags
 	setting(fs, &c.addr, "addr", "SALAMA_ADDR", "127.0.0.1:8080", "address of the HTTP server (/healthz, /readyz, /metrics, webhooks)")
-	setting(fs, &c.data, "data", "SALAMA_DATA", "", "data directory (default $XDG_STATE_HOME/salama)")
+	setting(fs, &c.storage.data, "data", "SALAMA_DATA", "", "data directory (default $XDG_STATE_HOME/salama)")
+	c.storage.register(fs)
 	setting(fs, &c.logFormat, "log-format", "SALAMA_LOG_FORMAT", "text", "log format: text or json")
 	var retention string
 	setting(fs, &retention, "retention-days", "SALAMA_RETENTION_DAYS", "180", "delete a user's preferences after this many days without use")
 	for _, ch := range c.channels {
-		ch.register(fs)
+		ch.register(fs, &secrets)
 	}
 	var unanswered string
 	setting(fs, &unanswered, "log-unanswered", "SALAMA_LOG_UNANSWERED", "0", fmt.Sprintf("1 keeps unanswered questions, scrubbed and unlinked, for %d days, for salama gaps", gapDays))
 	var unreviewed string
 	setting(fs, &unreviewed, "unreviewed-safety", "SALAMA_UNREVIEWED_SAFETY", "draft", "urgent, deterrence and helpline texts not yet reviewed by a native speaker: draft (serve the translation) or english")
-	if err := fs.Parse(args); err != nil {
+	rest, err := f.parse(args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := f.noArgs(rest); err != nil {
+		return nil, nil, err
+	}
+	if err := secrets.load(fs); err != nil {
 		return nil, nil, err
 	}
 	switch unreviewed {
@@ -92,6 +106,16 @@ func parseServe(args []string, stderr io.Writer) (*serveConfig, *contentFlags, e
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return nil, nil, usageError{fmt.Errorf("--log-format must be text or json, not %q", c.logFormat)}
 	}
+	if err := c.storage.check(); err != nil {
+		return nil, nil, err
+	}
+	if c.storage.postgres() { // refuse a missing or bad secret before loading anything
+		if secret, err := c.storage.secret(); err != nil {
+			return nil, nil, err
+		} else if secret == nil {
+			return nil, nil, errNoSecret
+		}
+	}
 	return c, &cf, c.check()
 }
 
@@ -110,8 +134,8 @@ func (c *serveConfig) check() error {
 	return nil
 }
 
-func runServe(ctx context.Context, args []string, stderr io.Writer) error {
-	c, cf, err := parseServe(args, stderr)
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, cf, err := parseServe(args, stdout)
 	if err != nil {
 		return err
 	}
@@ -124,25 +148,29 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir, err := dataDir(c.data)
+	country, err := c.country.check(k)
 	if err != nil {
 		return err
 	}
-	store, err := bolt.Open(dir, bolt.Options{})
+	store, dir, err := c.storage.openServe(ctx, bolt.Options{CompactFailed: func(err error) {
+		log.Error("compacting the database after a deletion failed; deleted data may stay in its free pages until the next compaction", "err", err)
+	}})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	opts := engine.Options{RetentionDays: c.retentionDays, UnreviewedSafetyInEnglish: c.unreviewedEnglish}
+	opts := engine.Options{RetentionDays: c.retentionDays, UnreviewedSafetyInEnglish: c.unreviewedEnglish, Country: country}
 	if c.logUnanswered {
 		opts.Gaps, opts.GapDays = store, gapDays
 	}
 	eng := engine.New(k, store, opts)
-	closeAdmin, err := serveAdmin(ctx, dir, store)
-	if err != nil {
-		return err
+	if dir != "" { // with PostgreSQL the operator's commands use the database
+		closeAdmin, err := serveAdmin(ctx, dir, store)
+		if err != nil {
+			return err
+		}
+		defer closeAdmin()
 	}
-	defer closeAdmin()
 	obs := metrics.New()
 
 	mux := http.NewServeMux()
@@ -168,7 +196,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		running = append(running, runningChannel{name: ch.name, a: a})
 	}
-	log.Info("settings", "retention_days", c.retentionDays, "gap_log", c.logUnanswered, "unreviewed_safety_in_english", c.unreviewedEnglish)
+	log.Info("settings", "store", c.storage.storeName(), "retention_days", c.retentionDays, "gap_log", c.logUnanswered, "unreviewed_safety_in_english", c.unreviewedEnglish, "default_country", country)
 	log.Info("channels", modes...)
 
 	var started atomic.Bool

@@ -13,6 +13,21 @@
 // No message text and no raw user id is written. A second process opening
 // the same file gets ErrLocked within Options.Timeout instead of hanging.
 //
+// # Deleted means unreadable
+//
+// bbolt never overwrites a page in place: a deleted or replaced value stays
+// in the file's free pages until the space is reused. So whenever a record
+// or a gap-log entry is deleted (Forget, Expire, ExpireGaps), the store
+// compacts the file: it copies the live data into DIR/salama.db.compact,
+// swaps that in, and overwrites the old file with zeros before removing it
+// (through a hard link DIR/salama.db.old, so that a crash at any point
+// leaves a whole database under the usual name; Open finishes the wipe).
+// Compactions are at most Options.CompactEvery apart, so deleted data stays
+// in the file at most that long; Compact does one at once, and Close does
+// one that is due. Zeroing cannot reach copies a copy-on-write file system,
+// an SSD's wear levelling or a backup made meanwhile may keep: see
+// docs/OPERATING.md.
+//
 // # Migrations
 //
 // Open reads the schema version and applies each migration after it in one
@@ -43,6 +58,22 @@ const SchemaVersion = 2
 
 // ErrLocked means another process has the database open.
 var ErrLocked = errors.New("the data directory is in use by another salama process")
+
+// ErrNoStore means Options.MustExist was set and the directory does not
+// exist or holds no database.
+var ErrNoStore = errors.New("no salama data here")
+
+// ErrNoSecret means the database was opened with Options.MustExist from a
+// directory without its secret: no user's record can be found.
+var ErrNoSecret = errors.New("the secret file is missing, so no user's record can be found; restore it from the backup of this salama.db")
+
+// The files in the data directory.
+const (
+	dbFile      = "salama.db"
+	secretFile  = "secret"
+	compactFile = dbFile + ".compact" // a compaction being written
+	oldFile     = dbFile + ".old"     // the file a compaction replaced, being wiped
+)
 
 var (
 	bucketMeta   = []byte("meta")
@@ -79,6 +110,17 @@ type Options struct {
 	FlushEvery time.Duration
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
+	// MustExist refuses a directory that does not exist or holds no
+	// salama.db (ErrNoStore) instead of creating one, and never makes a
+	// secret: the operator's commands must not invent an empty store.
+	MustExist bool
+	// CompactEvery is the least time between two compactions after
+	// deletions (default one minute).
+	CompactEvery time.Duration
+	// CompactFailed, when set, is told of a compaction after a deletion
+	// that failed (the deleted data may then stay in the file's free pages
+	// until the next one).
+	CompactFailed func(error)
 	// CommitDelay makes every write transaction take this much longer, as
 	// a slow, fsync-bound disk does: for load tests only (salama-load
 	// -commit-delay). Zero in production.
@@ -87,13 +129,23 @@ type Options struct {
 
 // Store is the bbolt store.
 type Store struct {
-	db     *bbolt.DB
+	dir    string
 	secret []byte
 	opts   Options
 
-	mu        sync.Mutex
-	pending   map[chat.Count]int64
+	// dbmu is held for reading by every use of db, and for writing while a
+	// compaction swaps the file.
+	dbmu sync.RWMutex
+	db   *bbolt.DB
+
+	pending   chat.Tally
+	mu        sync.Mutex // guards lastFlush
 	lastFlush time.Time
+
+	cmu         sync.Mutex
+	lastCompact time.Time
+	compactDue  *time.Timer // a compaction is scheduled
+
 	// The group commit of batch: writes waiting, and whether commitWrites
 	// runs.
 	wmu     sync.Mutex
@@ -118,117 +170,95 @@ func Open(dir string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
+	if opts.CompactEvery == 0 {
+		opts.CompactEvery = time.Minute
 	}
-	secret, err := loadSecret(filepath.Join(dir, "secret"))
+	path := filepath.Join(dir, dbFile)
+	var secret []byte
+	if opts.MustExist {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("%s: %w: the directory does not exist", dir, ErrNoStore)
+		}
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("%s: %w: it holds no %s", dir, ErrNoStore, dbFile)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, secretFile))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+		secret = b // nil when missing: Prefs and Forget then say ErrNoSecret
+	} else {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("data directory: %w", err)
+		}
+		var err error
+		if secret, err = loadSecret(filepath.Join(dir, secretFile)); err != nil {
+			return nil, err
+		}
+	}
+	if len(secret) > 0 && len(secret) < 32 {
+		return nil, fmt.Errorf("%s is damaged (%d bytes); restore it, or delete it together with salama.db to start afresh", filepath.Join(dir, secretFile), len(secret))
+	}
+	db, err := openDB(path, opts.Timeout)
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, "salama.db")
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: opts.Timeout})
+	// a compaction that a crash interrupted: the database under its usual
+	// name is whole either way
+	_ = os.Remove(filepath.Join(dir, compactFile))
+	if err := wipe(filepath.Join(dir, oldFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		db.Close()
+		return nil, err
+	}
+	if err := migrate(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &Store{dir: dir, db: db, secret: secret, opts: opts, lastFlush: opts.Now(), lastCompact: opts.Now()}, nil
+}
+
+func openDB(path string, timeout time.Duration) (*bbolt.DB, error) {
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := migrate(db); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &Store{db: db, secret: secret, opts: opts, pending: map[chat.Count]int64{}, lastFlush: opts.Now()}, nil
+	return db, nil
 }
 
-func loadSecret(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err == nil {
-		if len(b) < 32 {
-			return nil, fmt.Errorf("%s is damaged (%d bytes); restore it, or delete it together with salama.db to start afresh", path, len(b))
-		}
-		return b, nil
+// errClosed is returned by a store used after Close.
+var errClosed = errors.New("bolt: the store is closed")
+
+// view and update run fn in a read or a write transaction.
+func (s *Store) view(fn func(*bbolt.Tx) error) error {
+	s.dbmu.RLock()
+	defer s.dbmu.RUnlock()
+	if s.db == nil {
+		return errClosed
 	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	b = make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		return nil, fmt.Errorf("write secret: %w", err)
-	}
-	return b, nil
+	return s.db.View(fn)
 }
 
-func migrate(db *bbolt.DB) error {
-	return db.Update(func(tx *bbolt.Tx) error {
-		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
-		if err != nil {
-			return err
-		}
-		v := 0
-		if b := meta.Get(keySchema); len(b) == 1 {
-			v = int(b[0])
-		}
-		if v > SchemaVersion {
-			return fmt.Errorf("schema version %d is newer than this salama (%d); upgrade salama", v, SchemaVersion)
-		}
-		for ; v < SchemaVersion; v++ {
-			if err := migrations[v](tx); err != nil {
-				return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
-			}
-		}
-		return meta.Put(keySchema, []byte{byte(SchemaVersion)})
-	})
-}
-
-// prefsRecord is the stored form of chat.Prefs; its JSON names are the schema.
-type prefsRecord struct {
-	Lang         string `json:"lang,omitempty"`
-	Country      string `json:"country,omitempty"`
-	Audience     string `json:"audience,omitempty"`
-	OptedOut     bool   `json:"opted_out,omitempty"`
-	AskedCountry bool   `json:"asked_country,omitempty"`
-	LastSeen     string `json:"last_seen,omitempty"` // YYYY-MM-DD
-}
-
-func (s *Store) key(u chat.User) []byte { return []byte(chat.UserKey(s.secret, u)) }
-
-func (s *Store) Prefs(_ context.Context, u chat.User) (chat.Prefs, error) {
-	var p chat.Prefs
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bucketPrefs).Get(s.key(u))
-		if b == nil {
-			return nil
-		}
-		var r prefsRecord
-		if err := json.Unmarshal(b, &r); err != nil {
-			return fmt.Errorf("read prefs: %w", err)
-		}
-		p = chat.Prefs{Lang: r.Lang, Country: r.Country, Audience: r.Audience, OptedOut: r.OptedOut, AskedCountry: r.AskedCountry}
-		if r.LastSeen != "" {
-			p.LastSeen, _ = time.Parse(time.DateOnly, r.LastSeen)
-		}
-		return nil
-	})
-	return p, err
-}
-
-func (s *Store) SavePrefs(_ context.Context, u chat.User, p chat.Prefs) error {
-	r := prefsRecord{Lang: p.Lang, Country: p.Country, Audience: p.Audience, OptedOut: p.OptedOut, AskedCountry: p.AskedCountry}
-	if !p.LastSeen.IsZero() {
-		r.LastSeen = p.LastSeen.UTC().Format(time.DateOnly)
+func (s *Store) update(fn func(*bbolt.Tx) error) error {
+	s.dbmu.RLock()
+	defer s.dbmu.RUnlock()
+	if s.db == nil {
+		return errClosed
 	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	return s.batch(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPrefs).Put(s.key(u), b) })
+	return s.db.Update(s.slow(fn))
 }
 
-func (s *Store) Forget(_ context.Context, u chat.User) error {
-	return s.batch(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPrefs).Delete(s.key(u)) })
+// slow adds Options.CommitDelay to a write transaction.
+func (s *Store) slow(fn func(*bbolt.Tx) error) func(*bbolt.Tx) error {
+	if s.opts.CommitDelay <= 0 {
+		return fn
+	}
+	return func(tx *bbolt.Tx) error {
+		time.Sleep(s.opts.CommitDelay)
+		return fn(tx)
+	}
 }
 
 // batch writes by group commit: a write waits for the commit in progress,
@@ -291,20 +321,120 @@ func (s *Store) commitWrites() {
 	}
 }
 
-// update is a write transaction of its own.
-func (s *Store) update(fn func(*bbolt.Tx) error) error {
-	return s.db.Update(s.slow(fn))
+func loadSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		return b, nil // Open checks its length
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	b = make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, fmt.Errorf("write secret: %w", err)
+	}
+	return b, nil
 }
 
-// slow adds Options.CommitDelay to a write transaction.
-func (s *Store) slow(fn func(*bbolt.Tx) error) func(*bbolt.Tx) error {
-	if s.opts.CommitDelay <= 0 {
-		return fn
+func migrate(db *bbolt.DB) error {
+	return db.Update(func(tx *bbolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		v := 0
+		if b := meta.Get(keySchema); len(b) == 1 {
+			v = int(b[0])
+		}
+		if v > SchemaVersion {
+			return fmt.Errorf("schema version %d is newer than this salama (%d); upgrade salama", v, SchemaVersion)
+		}
+		for ; v < SchemaVersion; v++ {
+			if err := migrations[v](tx); err != nil {
+				return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
+			}
+		}
+		return meta.Put(keySchema, []byte{byte(SchemaVersion)})
+	})
+}
+
+// prefsRecord is the stored form of chat.Prefs; its JSON names are the schema.
+type prefsRecord struct {
+	Lang         string `json:"lang,omitempty"`
+	Country      string `json:"country,omitempty"`
+	Audience     string `json:"audience,omitempty"`
+	OptedOut     bool   `json:"opted_out,omitempty"`
+	AskedCountry bool   `json:"asked_country,omitempty"`
+	LastSeen     string `json:"last_seen,omitempty"` // YYYY-MM-DD
+}
+
+func (s *Store) key(u chat.User) ([]byte, error) {
+	if s.secret == nil {
+		return nil, ErrNoSecret
 	}
-	return func(tx *bbolt.Tx) error {
-		time.Sleep(s.opts.CommitDelay)
-		return fn(tx)
+	return []byte(chat.UserKey(s.secret, u)), nil
+}
+
+func (s *Store) Prefs(_ context.Context, u chat.User) (chat.Prefs, error) {
+	var p chat.Prefs
+	key, err := s.key(u)
+	if err != nil {
+		return p, err
 	}
+	err = s.view(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketPrefs).Get(key)
+		if b == nil {
+			return nil
+		}
+		var r prefsRecord
+		if err := json.Unmarshal(b, &r); err != nil {
+			return fmt.Errorf("read prefs: %w", err)
+		}
+		p = chat.Prefs{Lang: r.Lang, Country: r.Country, Audience: r.Audience, OptedOut: r.OptedOut, AskedCountry: r.AskedCountry}
+		if r.LastSeen != "" {
+			p.LastSeen, _ = time.Parse(time.DateOnly, r.LastSeen)
+		}
+		return nil
+	})
+	return p, err
+}
+
+func (s *Store) SavePrefs(_ context.Context, u chat.User, p chat.Prefs) error {
+	r := prefsRecord{Lang: p.Lang, Country: p.Country, Audience: p.Audience, OptedOut: p.OptedOut, AskedCountry: p.AskedCountry}
+	if !p.LastSeen.IsZero() {
+		r.LastSeen = p.LastSeen.UTC().Format(time.DateOnly)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	key, err := s.key(u)
+	if err != nil {
+		return err
+	}
+	return s.batch(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPrefs).Put(key, b) })
+}
+
+// Forget deletes the user's record, and compacts the file soon after
+// (package comment) so that the record cannot be read from its free pages.
+func (s *Store) Forget(_ context.Context, u chat.User) error {
+	key, err := s.key(u)
+	if err != nil {
+		return err
+	}
+	found := false
+	err = s.batch(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketPrefs)
+		found = b.Get(key) != nil
+		return b.Delete(key)
+	})
+	if err == nil && found {
+		s.compactSoon()
+	}
+	return err
 }
 
 func countKey(c chat.Count) []byte {
@@ -314,8 +444,8 @@ func countKey(c chat.Count) []byte {
 // Add adds n to a counter. Counters gather in memory and are written
 // together every Options.FlushEvery, and by Counts and Close.
 func (s *Store) Add(_ context.Context, c chat.Count, n int64) error {
+	s.pending.Add(c, n)
 	s.mu.Lock()
-	s.pending[c] += n
 	due := s.opts.Now().Sub(s.lastFlush) >= s.opts.FlushEvery
 	s.mu.Unlock()
 	if due {
@@ -327,9 +457,9 @@ func (s *Store) Add(_ context.Context, c chat.Count, n int64) error {
 // flush writes the gathered counters in one transaction.
 func (s *Store) flush() error {
 	s.mu.Lock()
-	pending := s.pending
-	s.pending, s.lastFlush = map[chat.Count]int64{}, s.opts.Now()
+	s.lastFlush = s.opts.Now()
 	s.mu.Unlock()
+	pending := s.pending.Take()
 	if len(pending) == 0 {
 		return nil
 	}
@@ -347,12 +477,8 @@ func (s *Store) flush() error {
 		}
 		return nil
 	})
-	if err != nil { // keep them for the next try
-		s.mu.Lock()
-		for c, n := range pending {
-			s.pending[c] += n
-		}
-		s.mu.Unlock()
+	if err != nil {
+		s.pending.Return(pending) // for the next try
 	}
 	return err
 }
@@ -362,7 +488,7 @@ func (s *Store) Counts(_ context.Context, since string) ([]chat.CountRow, error)
 		return nil, err
 	}
 	var out []chat.CountRow
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketCounts).Cursor()
 		for k, v := c.Seek([]byte(since)); k != nil; k, v = c.Next() {
 			f := strings.Split(string(k), "\x00")
@@ -383,7 +509,7 @@ func (s *Store) Counts(_ context.Context, since string) ([]chat.CountRow, error)
 func (s *Store) Expire(_ context.Context, cutoff time.Time) (int, error) {
 	n := 0
 	day := cutoff.UTC().Format(time.DateOnly)
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketPrefs)
 		var old [][]byte
 		err := b.ForEach(func(k, v []byte) error {
@@ -404,19 +530,37 @@ func (s *Store) Expire(_ context.Context, cutoff time.Time) (int, error) {
 		n = len(old)
 		return nil
 	})
+	if err == nil && n > 0 {
+		s.compactSoon()
+	}
 	return n, err
 }
 
-// Close writes the gathered counters and closes the file. Writes still
-// running are finished first.
+// Close writes the gathered counters, does a compaction that is due, and
+// closes the file.
 func (s *Store) Close() error {
+	s.cmu.Lock()
+	due := s.compactDue != nil && s.compactDue.Stop()
+	s.compactDue = nil
+	s.cmu.Unlock()
+	var cerr error
+	if due {
+		cerr = s.Compact()
+	}
 	ferr := s.flush()
-	s.writers.Wait()
-	return errors.Join(ferr, s.db.Close())
+	s.writers.Wait() // writes still being committed
+	s.dbmu.Lock()
+	defer s.dbmu.Unlock()
+	if s.db == nil {
+		return errors.Join(cerr, ferr)
+	}
+	err := s.db.Close()
+	s.db = nil
+	return errors.Join(cerr, ferr, err)
 }
 
 func (s *Store) AddGap(_ context.Context, g chat.Gap) error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketGaps)
 		seq, err := b.NextSequence()
 		if err != nil {
@@ -429,7 +573,7 @@ func (s *Store) AddGap(_ context.Context, g chat.Gap) error {
 
 func (s *Store) Gaps(_ context.Context, since string) ([]chat.Gap, error) {
 	var out []chat.Gap
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketGaps).Cursor()
 		for k, v := c.Seek([]byte(since)); k != nil; k, v = c.Next() {
 			f := strings.SplitN(string(k), "\x00", 3)
@@ -445,7 +589,7 @@ func (s *Store) Gaps(_ context.Context, since string) ([]chat.Gap, error) {
 
 func (s *Store) ExpireGaps(_ context.Context, day string) (int, error) {
 	n := 0
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketGaps).Cursor()
 		for k, _ := c.First(); k != nil && string(k) < day; k, _ = c.Next() {
 			if err := c.Delete(); err != nil {
@@ -455,5 +599,8 @@ func (s *Store) ExpireGaps(_ context.Context, day string) (int, error) {
 		}
 		return nil
 	})
+	if err == nil && n > 0 {
+		s.compactSoon()
+	}
 	return n, err
 }

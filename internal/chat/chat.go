@@ -89,7 +89,8 @@ type Message struct {
 	// such as "pt-BR"), used when the user has not chosen one.
 	LangHint string
 	// Group is true when the message was posted where others can read the
-	// reply. The engine then keeps urgent and personal content out of it.
+	// reply. The engine then keeps personal content out of it; an urgent
+	// reply still shows a number to call there.
 	Group bool
 }
 
@@ -128,7 +129,9 @@ type Reply struct {
 	// Score is the matcher's confidence in FAQID, from 0 to 1.
 	Score float64
 	// Private is true when the reply must not be shown where others can read
-	// it; in a group the adapter invites the user to a private chat instead.
+	// it. In a group the engine has already replaced it with an invitation
+	// to a private chat (with, for an urgent reply, a number to call), and
+	// the adapter adds the way in.
 	Private bool
 }
 
@@ -237,6 +240,27 @@ type GapLog interface {
 	Gaps(ctx context.Context, since string) ([]Gap, error)
 	// ExpireGaps deletes the gaps of days before day and returns how many.
 	ExpireGaps(ctx context.Context, day string) (int, error)
+}
+
+// Deduper remembers which platform deliveries were already taken, so that a
+// delivery the platform sends twice (Slack's retries, WhatsApp's repeated
+// webhooks) is answered once, by whichever replica took it first. Stores
+// shared by several processes implement it next to Store; a channel whose
+// store does not may keep the same memory in its own process.
+//
+// Keys are the platform's delivery ids (a Slack event id, a WhatsApp message
+// id), which may encode a phone number: a store keeps only a keyed hash of
+// them, and only until the ttl passes. Implementations are safe for
+// concurrent use, by any number of processes sharing the store.
+type Deduper interface {
+	// Seen records key for ttl and reports whether it was already recorded
+	// and not yet expired. false means the caller takes the delivery; true
+	// means another caller (in this or another process) already did.
+	Seen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// Unsee forgets key, for a caller that took a delivery but could not
+	// handle it (it is shutting down), so that the platform's next try is
+	// taken again, maybe by another replica.
+	Unsee(ctx context.Context, key string) error
 }
 
 // ErrBlocked is returned by a sender when the user blocked the bot or left;

@@ -27,6 +27,7 @@ const (
 	MaxRelated      = 3
 	SourceLanguage  = "en"
 	HelplineHolder  = "{helpline}"
+	EmergencyHolder = "{emergency}"
 	languageFile    = "language.txt"
 	safetyFile      = "safety.txt"
 	examplesFile    = "safety-examples.txt"
@@ -205,6 +206,16 @@ func Load(fsys fs.FS) (*Content, error) {
 	dir, herrs := loadHelplines(fsys)
 	errs = append(errs, herrs...)
 	c.Helplines = dir
+	if dir != nil {
+		for _, code := range dir.Codes {
+			cn := dir.Countries[code]
+			for _, l := range cn.Languages {
+				if c.Langs[l] == nil {
+					errs = append(errs, &Error{File: cn.File, Line: cn.Line, Field: "languages", Msg: fmt.Sprintf("%q is not a language of this folder", l)})
+				}
+			}
+		}
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

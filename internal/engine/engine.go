@@ -54,7 +54,8 @@ type Options struct {
 	RetentionDays int
 	// Gaps, when set, receives questions nothing fitted, scrubbed of
 	// personal details and with no link to the user (the operator's opt-in
-	// content-gap log). Urgent and deterrence messages are never logged.
+	// content-gap log). A message in which the safety router saw any sign
+	// of danger (safety.Router.Signal) is never logged.
 	Gaps chat.GapLog
 	// GapDays is how long the gap log keeps a question (shown by /privacy).
 	GapDays int
@@ -63,6 +64,13 @@ type Options struct {
 	// speaker reviewed their translation. Off by default: a draft in the
 	// child's language is usually better than English.
 	UnreviewedSafetyInEnglish bool
+	// Country is the deployment's default country (an ISO code in the
+	// helpline directory, such as "KE"): its helplines and emergency
+	// numbers are shown to users whose country is not known. Empty means
+	// none: such users get the international services and, when in
+	// danger, a plain line to call their local emergency number. The
+	// caller checks the code (see KnowsCountry); an unknown one is ignored.
+	Country string
 }
 
 // safetyCritical reports the messages UnreviewedSafetyInEnglish governs.
@@ -122,6 +130,9 @@ type conv struct {
 	// asked to be forgotten, so nothing may be saved.
 	dirty     bool
 	forgotten bool
+	// signal is true when the safety router saw any sign of danger in the
+	// message, even too weak for a safety reply (safety.Router.Signal).
+	signal bool
 	// the last ranking of entries (see matches)
 	ranked      []match.Result
 	rankedLang  string
@@ -159,7 +170,13 @@ func (e *Engine) Respond(ctx context.Context, m chat.Message) (chat.Reply, error
 	c.resolve()
 	r := c.respond()
 	if m.Group && r.Private {
-		r = chat.Reply{Kind: r.Kind, Lang: c.lang, FAQID: r.FAQID, Text: c.t("private_invite"), Private: true}
+		// where others read along: nothing personal, but someone in danger
+		// still sees a number to call
+		text := c.t("private_invite")
+		if r.Kind == chat.KindUrgent {
+			text = c.urgentPublic()
+		}
+		r = chat.Reply{Kind: r.Kind, Lang: c.lang, FAQID: r.FAQID, Category: r.Category, Text: text, Private: true}
 	}
 	if r.Lang == "" {
 		r.Lang = c.lang
@@ -217,20 +234,33 @@ func (e *Engine) Home(ctx context.Context, u chat.User, langHint string) (chat.R
 }
 
 // resolve picks the language and the country: the user's choice, then the
-// platform's hint, then English and the international default.
+// platform's hint, then English; for the country, then the deployment's
+// default, then the international default. Only the user's choice and the
+// platform's hint make the country known; with a default country the
+// replies still offer to change it.
 func (c *conv) resolve() {
 	c.lang = c.k.negotiate(c.prefs.Lang, c.m.LangHint)
 	c.country = content.International
-	switch {
-	case c.prefs.Country != "" && c.k.Content.Helplines.Countries[c.prefs.Country] != nil:
+	dir := c.k.Content.Helplines
+	if c.prefs.Country != "" && dir.Countries[c.prefs.Country] != nil {
 		c.country, c.countryKnown = c.prefs.Country, true
-	default:
-		if tag, err := language.Parse(c.m.LangHint); err == nil {
-			if reg, conf := tag.Region(); conf == language.Exact && c.k.Content.Helplines.Countries[reg.String()] != nil {
-				c.country, c.countryKnown = reg.String(), true
-			}
+		return
+	}
+	if tag, err := language.Parse(c.m.LangHint); err == nil {
+		if reg, conf := tag.Region(); conf == language.Exact && dir.Countries[reg.String()] != nil {
+			c.country, c.countryKnown = reg.String(), true
+			return
 		}
 	}
+	if def := strings.ToUpper(c.e.opts.Country); def != "" && dir.Countries[def] != nil {
+		c.country = def
+	}
+}
+
+// KnowsCountry reports whether code is a country of the helpline
+// directory, for checking a default country (Options.Country).
+func (k *Knowledge) KnowsCountry(code string) bool {
+	return code != "" && k.Content.Helplines.Countries[strings.ToUpper(code)] != nil
 }
 
 // negotiate returns the supported language for a saved choice or a hint.
@@ -303,7 +333,7 @@ func (c *conv) text(text string) chat.Reply {
 	if greeted && r.Kind == chat.KindFallback {
 		return c.greeting()
 	}
-	if r.Kind == chat.KindFallback && c.e.opts.Gaps != nil {
+	if r.Kind == chat.KindFallback && c.e.opts.Gaps != nil && !c.signal {
 		// a failure to log a gap must not cost the user their reply
 		_ = c.e.opts.Gaps.AddGap(c.ctx, chat.Gap{Day: c.e.today().Format(time.DateOnly), Lang: c.lang, Text: scrub.Text(text)})
 	}
@@ -368,6 +398,7 @@ func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
 		c.lang = detected // answer in the language the message is written in
 	}
 	v := c.k.Safety.CheckMessage(c.safetyMessage(words))
+	c.signal = c.signal || c.k.Safety.Signal(v)
 	if l := v.Lang(); v.Verdict == safety.Urgent && detected == "" && l != "" && l != content.SourceLanguage {
 		c.lang = l // too short to tell the language, but its words did
 	}

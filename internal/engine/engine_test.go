@@ -121,7 +121,7 @@ func TestRouting(t *testing.T) {
 		{"greeting then question", chat.Message{Text: "hi, what is sextortion"}, chat.KindAnswer, "sextortion.what"},
 		{"misspelt", chat.Message{Text: "wat is sextorsion"}, chat.KindAnswer, "sextortion.what"},
 		{"help keyword", chat.Message{Text: "HELP"}, chat.KindCommand, ""},
-		{"urgent before matching", chat.Message{Text: "he is outside my house right now"}, chat.KindUrgent, "grooming.meeting"},
+		{"urgent before matching", chat.Message{Text: "he is outside my house right now"}, chat.KindUrgent, "help.danger-now"},
 		{"deterrence", chat.Message{Text: "cp links"}, chat.KindDeterrence, ""},
 		{"own thoughts", chat.Message{Text: "i am worried about my own thoughts about kids"}, chat.KindAnswer, "prevention.own-thoughts"},
 		{"victim is not an offender", chat.Message{Text: "he keeps asking me for nudes"}, chat.KindAnswer, "images.asked-for-nudes"},
@@ -141,11 +141,17 @@ func TestRouting(t *testing.T) {
 	}
 }
 
-func TestGroupNeverShowsUrgentContent(t *testing.T) {
+// In a group the urgent reply says nothing about what was written, but it
+// shows a number to call publicly, with the invitation to a private chat.
+func TestGroupUrgentShowsANumberPublicly(t *testing.T) {
 	eng, _ := MustEngine(t)
-	r := respond(t, eng, chat.Message{Text: "i want to die", Group: true})
-	if r.Kind != chat.KindUrgent || !r.Private || strings.Contains(r.Text, "116") {
-		t.Errorf("urgent in a group = %+v; want a private invitation only", r)
+	r := respond(t, eng, chat.Message{Text: "i want to die", Group: true, LangHint: "en-KE"})
+	invite := knowledge.Texts.T("en", "private_invite", nil)
+	if r.Kind != chat.KindUrgent || !r.Private || !strings.Contains(r.Text, "999") || !strings.Contains(r.Text, "116") || !strings.Contains(r.Text, invite) {
+		t.Errorf("urgent in a group = %+v; want Kenya's emergency number and child helpline, and the private invitation", r)
+	}
+	if lead := knowledge.Texts.T("en", "urgent_lead", nil); strings.Contains(r.Text, lead) || len(r.Choices) != 0 {
+		t.Errorf("urgent in a group shows the private reply: %q %v", r.Text, r.Choices)
 	}
 }
 
@@ -217,26 +223,28 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// Every country in the directory shows its own helplines, and its emergency
-// number or a plain word that it has no national child line.
+// Every country in the directory shows its own helplines and its emergency
+// numbers, or a plain word that it has no national child line or that its
+// emergency number could not be confirmed.
 func TestHelplinesForEveryCountry(t *testing.T) {
 	eng, _ := MustEngine(t)
 	dir := knowledge.Content.Helplines
-	for _, code := range []string{"KE", "TZ", "UG", "NG", "GH", "ET", "ZA", "IN", "BD", "PK", "ID", "PH", "VN", "BR", "MX", "CO", "EG", "MA", "GB", "US", "INT"} {
+	for _, code := range dir.Codes {
 		cn := dir.Countries[code]
-		if cn == nil {
-			t.Errorf("%s is missing from the directory", code)
-			continue
-		}
 		r := respond(t, eng, chat.Message{Text: "/country " + code, User: chat.User{Platform: chat.Console, ID: code}})
 		if !strings.Contains(r.Text, cn.Name) && code != "INT" {
 			t.Errorf("/country %s = %q, want it to name %s", code, r.Text, cn.Name)
 		}
-		if cn.Emergency != "" && !strings.Contains(r.Text, cn.Emergency) {
-			t.Errorf("%s: emergency number %q not shown", code, cn.Emergency)
+		for _, n := range cn.Emergency {
+			if !strings.Contains(r.Text, n) {
+				t.Errorf("%s: emergency number %q not shown", code, n)
+			}
 		}
-		if len(cn.ServicesOf("child-helpline", "alternative", "directory")) == 0 {
-			t.Errorf("%s: no reachable helpline or alternative", code)
+		if len(cn.Emergency) == 0 && code != "INT" && cn.Unverified == "" {
+			t.Errorf("%s: no emergency number and no word why", code)
+		}
+		if len(cn.TalkLines(false)) == 0 && len(cn.ServicesOf("directory")) == 0 && cn.NoChildLine == "" {
+			t.Errorf("%s: no reachable helpline, alternative or directory, and no word that there is none", code)
 		}
 		if cn.Source == "" || cn.Checked == "" {
 			t.Errorf("%s: no source or checked date", code)

@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"sync"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 
 	"github.com/salama-safety/salama/internal/content"
 	"github.com/salama-safety/salama/internal/i18n"
@@ -34,8 +38,12 @@ type Knowledge struct {
 	// wordLangs maps a word to the languages that know it, bit i for
 	// langs[i]: one lookup per word when telling languages apart
 	wordLangs map[string]uint64
-	// countries maps a folded country name to its code
+	// countries maps a country's folded name, in English as the directory
+	// writes it and in every language's own words, to its code
 	countries map[string]string
+	// regionNames names countries in each language (CLDR, through
+	// golang.org/x/text/language/display)
+	regionNames map[string]display.Namer
 }
 
 // stemmers holds the stemmer of each language that has one.
@@ -68,12 +76,7 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 		Content: c, Texts: texts,
 		Index:     map[string]*match.Index{},
 		greetings: map[string]map[string]bool{}, help: map[string]map[string]bool{}, anyHelp: map[string]bool{},
-		countries: map[string]string{}, wordLangs: map[string]uint64{},
-	}
-	for _, code := range c.Helplines.Codes {
-		if code != content.International {
-			k.countries[norm.Fold(c.Helplines.Countries[code].Name)] = code
-		}
+		countries: map[string]string{}, wordLangs: map[string]uint64{}, regionNames: map[string]display.Namer{},
 	}
 	var errs []error
 	k.langs = append(k.langs, content.SourceLanguage)
@@ -83,6 +86,7 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 		}
 	}
 	slices.Sort(k.langs[1:]) // English first, then by code
+	k.indexCountryNames()
 	// each language's index, lexicon and vocabulary are independent: build
 	// them side by side (start-up time), then gather them in order
 	type built struct {
@@ -190,4 +194,73 @@ func MustLoad(faqFS, localesFS fs.FS) *Knowledge {
 		panic(fmt.Sprintf("salama: embedded content is broken: %v", err))
 	}
 	return k
+}
+
+// indexCountryNames lets a reader name their country in any language
+// (مصر, Misri, भारत, Brasil) as well as by the directory's English name. A
+// name two countries share in different languages is left out rather
+// than guessed.
+func (k *Knowledge) indexCountryNames() {
+	for _, lang := range k.langs {
+		if n := display.Regions(language.Make(lang)); n != nil {
+			k.regionNames[lang] = n
+		}
+	}
+	ambiguous := map[string]bool{}
+	add := func(name, code string) {
+		f := norm.Fold(name)
+		if f == "" || ambiguous[f] {
+			return
+		}
+		if other, ok := k.countries[f]; ok && other != code {
+			delete(k.countries, f)
+			ambiguous[f] = true
+			return
+		}
+		k.countries[f] = code
+	}
+	dir := k.Content.Helplines
+	for _, code := range dir.Codes {
+		if code == content.International {
+			continue
+		}
+		add(dir.Countries[code].Name, code)
+		region, err := language.ParseRegion(code)
+		if err != nil {
+			continue
+		}
+		for _, lang := range k.langs {
+			n := k.regionNames[lang]
+			if n == nil {
+				continue
+			}
+			name := n.Name(region)
+			add(name, code)
+			for _, part := range strings.Split(name, ", ") { // "Masar, Misira"
+				add(part, code)
+			}
+		}
+	}
+}
+
+// countryName is the country's name in the language: the directory's
+// English name, or the language's own name for it.
+func (k *Knowledge) countryName(lang, code string) string {
+	cn := k.Content.Helplines.Countries[code]
+	if cn != nil && lang == content.SourceLanguage {
+		return cn.Name
+	}
+	if region, err := language.ParseRegion(code); err == nil {
+		for _, l := range []string{lang, content.SourceLanguage} {
+			if n := k.regionNames[l]; n != nil {
+				if name, _, _ := strings.Cut(n.Name(region), ", "); name != "" {
+					return name
+				}
+			}
+		}
+	}
+	if cn != nil {
+		return cn.Name
+	}
+	return code
 }

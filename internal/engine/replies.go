@@ -151,10 +151,14 @@ func (c *conv) greeting() chat.Reply {
 	return r
 }
 
-// entryText is an entry's text with the country's helpline filled in.
+// entryText is an entry's text with the country's helpline and emergency
+// number filled in.
 func (c *conv) entryText(s string) string {
 	if strings.Contains(s, content.HelplineHolder) {
 		s = strings.ReplaceAll(s, content.HelplineHolder, c.helplineInline())
+	}
+	if strings.Contains(s, content.EmergencyHolder) {
+		s = strings.ReplaceAll(s, content.EmergencyHolder, c.emergencyInline())
 	}
 	return s
 }
@@ -293,15 +297,18 @@ func (c *conv) setLanguage(arg string) chat.Reply {
 	return r
 }
 
+// regionMenu offers the countries where the reader's language is widely
+// read, one tap each, then every region of the directory.
 func (c *conv) regionMenu() chat.Reply {
 	r := chat.Reply{Kind: chat.KindCommand, Text: c.t("country_prompt")}
+	r.Choices = c.languageCountryButtons()
 	dir := c.k.Content.Helplines
 	for i, reg := range content.Regions {
 		for _, code := range dir.Codes {
 			if dir.Countries[code].Region == reg {
-				label := reg
+				label := c.regionName(reg)
 				if code == content.International {
-					label = "🌐 " + reg
+					label = "🌐 " + label
 				}
 				r.Choices = append(r.Choices, chat.Choice{Label: label, Payload: pRegion + ":" + strconv.Itoa(i)})
 				break
@@ -311,19 +318,32 @@ func (c *conv) regionMenu() chat.Reply {
 	return r
 }
 
+// regionName is a region of the menu in the reader's language.
+func (c *conv) regionName(reg string) string {
+	return c.t("region_" + strings.ReplaceAll(strings.ToLower(reg), " ", "_"))
+}
+
+// countryName is a country's name in the reader's language.
+func (c *conv) countryName(code string) string {
+	if code == content.International {
+		return c.t("country_international")
+	}
+	return c.k.countryName(c.lang, code)
+}
+
 func (c *conv) region(reg string) chat.Reply {
 	r := chat.Reply{Kind: chat.KindCommand, Text: c.t("country_pick")}
 	dir := c.k.Content.Helplines
 	for _, code := range dir.Codes {
 		if cn := dir.Countries[code]; cn.Region == reg {
-			r.Choices = append(r.Choices, chat.Choice{Label: cn.Name, Payload: pCountry + ":" + code})
+			r.Choices = append(r.Choices, chat.Choice{Label: c.countryName(code), Payload: pCountry + ":" + code})
 		}
 	}
 	return r
 }
 
-// countryCode is the code of a country given by its code or its English
-// name, or "" when the helpline directory has no such country.
+// countryCode is the code of a country given by its code or its name in
+// any language, or "" when the helpline directory has no such country.
 func (c *conv) countryCode(arg string) string {
 	code := strings.ToUpper(strings.TrimSpace(arg))
 	if c.k.Content.Helplines.Countries[code] == nil {
@@ -332,9 +352,8 @@ func (c *conv) countryCode(arg string) string {
 	return code
 }
 
-// setCountry takes a code or an English country name.
+// setCountry takes a code, or a country's name in any language.
 func (c *conv) setCountry(arg string) chat.Reply {
-	dir := c.k.Content.Helplines
 	code := c.countryCode(arg)
 	if code == "" {
 		r := c.regionMenu()
@@ -344,6 +363,6 @@ func (c *conv) setCountry(arg string) chat.Reply {
 	c.prefs.Country, c.prefs.AskedCountry, c.dirty = code, true, true
 	c.country, c.countryKnown = code, true
 	h := c.helplines(false)
-	h.Text = c.t("country_set", "Country", dir.Countries[code].Name) + "\n\n" + h.Text
+	h.Text = c.t("country_set", "Country", c.countryName(code)) + "\n\n" + h.Text
 	return h
 }

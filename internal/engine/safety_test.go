@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/salama-safety/salama/internal/chat"
 	"github.com/salama-safety/salama/internal/content"
@@ -72,4 +73,44 @@ func TestMixedReply(t *testing.T) {
 	if !strings.Contains(r.Text, knowledge.Texts.T("en", "deterrence_mixed", nil)) {
 		t.Errorf("= %q, want the words for both readers", r.Text)
 	}
+}
+
+// Folding comes before every check, so capitals in the middle of a word and
+// stretched letters ("I want to diEee", "myselFff") change no safety
+// decision, in any language.
+func TestSafetyIgnoresCaseAndStretching(t *testing.T) {
+	eng, _ := MustEngine(t)
+	for code, l := range knowledge.Content.Langs {
+		for i, ex := range l.Examples {
+			if i%7 != 0 { // a sample keeps the test quick
+				continue
+			}
+			want := ask(t, eng, code, ex.Text).Kind
+			if want != chat.KindUrgent && want != chat.KindDeterrence {
+				continue
+			}
+			if got := ask(t, eng, code, mangle(ex.Text)).Kind; got != want {
+				t.Errorf("%s:%d: %q = %s, but %q = %s", ex.File, ex.Line, ex.Text, want, mangle(ex.Text), got)
+			}
+		}
+	}
+}
+
+// mangle capitalises every other letter and stretches the last letter of
+// each word: "i want to die" → "I wAnT To dIeee".
+func mangle(s string) string {
+	var b strings.Builder
+	rs := []rune(s)
+	for i, r := range rs {
+		if i%2 == 0 {
+			b.WriteString(strings.ToUpper(string(r)))
+		} else {
+			b.WriteRune(r)
+		}
+		last := i+1 == len(rs) || rs[i+1] == ' '
+		if last && unicode.IsLetter(r) && (i == 0 || rs[i-1] != r) { // "free" stays "free"
+			b.WriteString(strings.Repeat(string(r), 3))
+		}
+	}
+	return b.String()
 }

@@ -93,23 +93,29 @@ func UnmarshalModel(data []byte) (*Model, error) {
 	for i := range m.rows {
 		m.rows[i] = -1
 	}
-	pairs := make([][2]uint32, used)
-	get(pairs)
-	var nw uint32
-	get(&nw)
-	if err != nil || int(nw) != int(used)*m.stride || int(nw) > r.Len()/4 {
-		return nil, fmt.Errorf("learn: bad model: %d weights for %d rows, %v", nw, used, err)
+	// the rows and weights are most of the file: read them without
+	// reflection
+	rest := data[len(data)-r.Len():]
+	if len(rest) < int(used)*8+4 {
+		return nil, errors.New("learn: bad model: truncated rows")
 	}
-	for _, p := range pairs {
-		if p[0] >= Buckets || p[1] >= used {
+	le := binary.LittleEndian
+	for i := range int(used) {
+		f, row := le.Uint32(rest[8*i:]), le.Uint32(rest[8*i+4:])
+		if f >= Buckets || row >= used {
 			return nil, errors.New("learn: bad model: a row out of range")
 		}
-		m.rows[p[0]] = int32(p[1])
+		m.rows[f] = int32(row)
+	}
+	rest = rest[8*used:]
+	nw := le.Uint32(rest)
+	rest = rest[4:]
+	if int(nw) != int(used)*m.stride || len(rest) != 4*int(nw) {
+		return nil, fmt.Errorf("learn: bad model: %d weights for %d rows", nw, used)
 	}
 	m.weights = make([]float32, nw)
-	get(m.weights)
-	if err != nil {
-		return nil, fmt.Errorf("learn: bad model: %v", err)
+	for i := range m.weights {
+		m.weights[i] = math.Float32frombits(le.Uint32(rest[4*i:]))
 	}
 	for _, w := range m.weights {
 		if math.IsNaN(float64(w)) || math.IsInf(float64(w), 0) {

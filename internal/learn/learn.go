@@ -185,6 +185,12 @@ type Model struct {
 
 // Train fits a model to the examples. Classes names the classes that
 // Example.Class indexes.
+//
+// Training runs on one goroutine and touches only memory it allocated, so
+// the race detector has nothing to check in it; without it, the race
+// detector slows the test suite's trainings tenfold.
+//
+//go:norace
 func Train(classes []string, examples []Example, o Options) *Model {
 	o = o.withDefaults()
 	k := len(classes)
@@ -289,6 +295,8 @@ func Train(classes []string, examples []Example, o Options) *Model {
 }
 
 // add16 adds b to a, sixteen lanes at a time.
+//
+//go:norace
 func add16(a, b *[16]float32) {
 	for i := range a {
 		a[i] += b[i]

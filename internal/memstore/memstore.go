@@ -15,23 +15,29 @@ import (
 
 // Store is a chat.Store in memory.
 type Store struct {
-	mu     sync.Mutex
-	secret []byte
-	prefs  map[string]chat.Prefs
-	counts map[chat.Count]int64
-	gaps   []chat.Gap
+	// Now is the clock of Seen (time.Now when nil). Set it before first use.
+	Now func() time.Time
+
+	mu      sync.Mutex
+	secret  []byte
+	prefs   map[string]chat.Prefs
+	counts  map[chat.Count]int64
+	gaps    []chat.Gap
+	seen    map[string]time.Time // delivery key → expiry
+	sweepAt int                  // sweep seen when it reaches this size
 }
 
 var (
-	_ chat.Store  = (*Store)(nil)
-	_ chat.GapLog = (*Store)(nil)
+	_ chat.Store   = (*Store)(nil)
+	_ chat.GapLog  = (*Store)(nil)
+	_ chat.Deduper = (*Store)(nil)
 )
 
 // New returns an empty store.
 func New() *Store {
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
-	return &Store{secret: secret, prefs: map[string]chat.Prefs{}, counts: map[chat.Count]int64{}}
+	return &Store{secret: secret, prefs: map[string]chat.Prefs{}, counts: map[chat.Count]int64{}, seen: map[string]time.Time{}}
 }
 
 // Keys returns the keys users are filed under, for tests.
@@ -133,4 +139,37 @@ func (s *Store) ExpireGaps(_ context.Context, day string) (int, error) {
 	n := len(s.gaps) - len(kept)
 	s.gaps = kept
 	return n, nil
+}
+
+func (s *Store) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Store) Seen(_ context.Context, key string, ttl time.Duration) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if exp, ok := s.seen[key]; ok && now.Before(exp) {
+		return true, nil
+	}
+	if len(s.seen) >= s.sweepAt { // drop the expired keys now and then
+		for k, exp := range s.seen {
+			if !now.Before(exp) {
+				delete(s.seen, k)
+			}
+		}
+		s.sweepAt = 2*len(s.seen) + 1024
+	}
+	s.seen[key] = now.Add(ttl)
+	return false, nil
+}
+
+func (s *Store) Unsee(_ context.Context, key string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.seen, key)
+	return nil
 }

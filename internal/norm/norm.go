@@ -45,6 +45,10 @@ func init() {
 	}
 }
 
+// Version changes whenever Fold folds some text differently, so that what
+// was computed from folded text (a cached model) is computed again.
+const Version = 2
+
 // Fold returns s folded for matching, with single spaces between words.
 func Fold(s string) string {
 	if ascii(s) {
@@ -118,6 +122,13 @@ func foldUnicode(s string) string {
 	space := true
 	run := 0 // how many times the last letter of b was typed in a row
 	add := func(r rune) {
+		if isMark(r) { // a vowel sign typed twice or more ("নাাাা") counts once
+			if len(b) > 0 && b[len(b)-1] == r {
+				return
+			}
+			b, run = append(b, r), 0
+			return
+		}
 		if !unicode.IsLetter(r) {
 			b, run = append(b, r), 0
 			return
@@ -151,7 +162,7 @@ func foldUnicode(s string) string {
 			space = false
 			continue
 		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || isMark(r) {
 			add(r)
 			space = false
 			continue
@@ -166,6 +177,8 @@ func foldUnicode(s string) string {
 	}
 	return string(b)
 }
+
+func isMark(r rune) bool { return unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) }
 
 // Words returns the folded words of s.
 func Words(s string) []string {

@@ -47,6 +47,9 @@ func TestFoldRunsAfterCase(t *testing.T) {
 		{"Straße", "strasse"},
 		{"ßs", "s"},
 		{"a\u200ba\u200ba", "a"},
+		{"নাাাা", "না"},    // a Bengali vowel sign stretched
+		{"नहीीीं", "नहीं"}, // Devanagari
+		{"कि", "कि"},
 	} {
 		if got := Fold(tc.in); got != tc.want {
 			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)

@@ -3,7 +3,9 @@ package safety
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/gob"
+	"errors"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -12,10 +14,11 @@ import (
 
 	"github.com/salama-safety/salama/internal/content"
 	"github.com/salama-safety/salama/internal/learn"
+	"github.com/salama-safety/salama/internal/norm"
 )
 
-// cacheVersion changes whenever training or the encoding changes in a way
-// the key below cannot see.
+// cacheVersion changes whenever training, the features or the encoding
+// change in a way the key below cannot see (folding has its own version).
 const cacheVersion = "scorer-1"
 
 var memo sync.Map // key → *Scorer
@@ -60,7 +63,7 @@ func TrainCached(dir string, examples []content.Example, rules []content.Rule) *
 
 func cacheKey(examples []content.Example, rules []content.Rule) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%+v\x00", cacheVersion, Options)
+	fmt.Fprintf(h, "%s\x00%d\x00%+v\x00", cacheVersion, norm.Version, Options)
 	for _, ex := range examples {
 		fmt.Fprintf(h, "e\x00%s\x00%s\x00%s\x00%s\n", ex.Lang, ex.Category, ex.Related, ex.Text)
 	}
@@ -70,9 +73,13 @@ func cacheKey(examples []content.Example, rules []content.Rule) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// scorerFile is a scorer as stored.
+// A cached scorer is scorerMagic, the length of the gob-encoded scorerFile,
+// the scorerFile, then the encoded model (most of the bytes, read without
+// reflection).
+var scorerMagic = []byte("SALAMA-SCORER\x00\x01")
+
+// scorerFile is what a cached scorer holds besides its model.
 type scorerFile struct {
-	Model    []byte
 	Related  []string
 	Words    map[string]uint32
 	Prefixes map[string]uint32
@@ -85,21 +92,35 @@ func (s *Scorer) encode() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := scorerFile{Model: model, Related: s.related}
+	f := scorerFile{Related: s.related}
 	if s.lex != nil {
 		f.Words, f.Prefixes, f.Longest, f.HasLex = s.lex.words, s.lex.prefixes, s.lex.longest, true
 	}
-	var b bytes.Buffer
-	err = gob.NewEncoder(&b).Encode(f)
-	return b.Bytes(), err
+	var head bytes.Buffer
+	if err := gob.NewEncoder(&head).Encode(f); err != nil {
+		return nil, err
+	}
+	out := append([]byte(nil), scorerMagic...)
+	out = binary.LittleEndian.AppendUint32(out, uint32(head.Len()))
+	out = append(out, head.Bytes()...)
+	return append(out, model...), nil
 }
 
 func decodeScorer(data []byte) (*Scorer, error) {
+	if !bytes.HasPrefix(data, scorerMagic) || len(data) < len(scorerMagic)+4 {
+		return nil, errors.New("safety: not a cached scorer of this version")
+	}
+	data = data[len(scorerMagic):]
+	n := int(binary.LittleEndian.Uint32(data))
+	data = data[4:]
+	if n > len(data) {
+		return nil, errors.New("safety: cached scorer truncated")
+	}
 	var f scorerFile
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&f); err != nil {
+	if err := gob.NewDecoder(bytes.NewReader(data[:n])).Decode(&f); err != nil {
 		return nil, err
 	}
-	m, err := learn.UnmarshalModel(f.Model)
+	m, err := learn.UnmarshalModel(data[n:])
 	if err != nil {
 		return nil, err
 	}

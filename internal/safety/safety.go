@@ -251,7 +251,11 @@ func (r *Router) decide(h ruleHits, sc Scores, lang string, th Thresholds) Resul
 	// the scorer reads a victim as likelier, or the scorer alone
 	own := h.own >= 0 && (!scored || sc.OwnThoughts >= sc.Victim && sc.OwnThoughts >= th.OwnThoughts) ||
 		scored && sc.OwnThoughts >= th.OwnThoughts && sc.OwnThoughts > sc.Victim
-	if h.deter >= 0 || scored && sc.Deterrence >= th.Deterrence && !(own && sc.OwnThoughts > sc.Deterrence) {
+	// the scorer's abuse-seeking is a signal unless it reads someone's own
+	// thoughts, or a victim or witness by far, as likelier
+	scoredDeter := scored && sc.Deterrence >= th.Deterrence && sc.Deterrence*2 >= sc.Victim &&
+		!(own && sc.OwnThoughts > sc.Deterrence)
+	if h.deter >= 0 || scoredDeter {
 		res.Verdict = Mixed
 		if h.deter >= 0 {
 			res.Rule = rule(h.deter)

@@ -1,13 +1,28 @@
 // Package storetest is the conformance test every chat.Store must pass.
+//
+// Run checks the Store methods on every store, the GapLog methods on a store
+// that has them, the Deduper methods on a store that has them, and what the
+// store writes down on a store wrapped as a [Dumper].
 package storetest
 
 import (
+	"bytes"
 	"context"
+	"encoding/hex"
 	"testing"
 	"time"
 
 	"github.com/salama-safety/salama/internal/chat"
 )
+
+// Dumper is a store as a test wraps it so that Run can read everything the
+// store has written: every byte of its files, or every row of its tables as
+// text. Secret is the key the store files users under.
+type Dumper interface {
+	chat.Store
+	Dump(ctx context.Context) ([]byte, error)
+	Secret() []byte
+}
 
 // Run checks a store made fresh by open for each subtest.
 func Run(t *testing.T, open func(tb testing.TB) chat.Store) {
@@ -108,4 +123,81 @@ func Run(t *testing.T, open func(tb testing.TB) chat.Store) {
 			t.Errorf("after expiry Gaps = %+v", all)
 		}
 	})
+	t.Run("deliveries are taken once", func(t *testing.T) {
+		d, ok := open(t).(chat.Deduper)
+		if !ok {
+			t.Skip("this store does not de-duplicate deliveries")
+		}
+		for i, step := range []struct {
+			key  string
+			want bool
+		}{{"Ev01", false}, {"Ev01", true}, {"Ev02", false}, {"Ev01", true}} {
+			if got, err := d.Seen(ctx, step.key, time.Hour); err != nil || got != step.want {
+				t.Fatalf("step %d: Seen(%q) = %v, %v; want %v", i, step.key, got, err, step.want)
+			}
+		}
+		if err := d.Unsee(ctx, "Ev01"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := d.Seen(ctx, "Ev01", time.Hour); err != nil || got {
+			t.Errorf("after Unsee, Seen = %v, %v; want false (taken again)", got, err)
+		}
+		if err := d.Unsee(ctx, "never-seen"); err != nil {
+			t.Errorf("Unsee(unknown) = %v, want nil", err)
+		}
+	})
+	t.Run("privacy: users and deliveries only as keyed hashes", func(t *testing.T) {
+		d, ok := open(t).(Dumper)
+		if !ok {
+			t.Skip("this store keeps nothing outside the process")
+		}
+		// Ids long enough not to turn up by chance inside a hex hash.
+		user := chat.User{Platform: chat.Telegram, ID: "7304185296"}
+		delivery := "wamid.HBgMMjU0NzEyMzQ1Njc4FQIAEhgg"
+		if err := d.SavePrefs(ctx, user, chat.Prefs{Lang: "sw", Country: "KE", LastSeen: day}); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Add(ctx, chat.Count{Day: "2026-11-27", Platform: chat.Telegram, Event: chat.EventReply, Kind: chat.KindFallback, Lang: "sw"}, 1); err != nil {
+			t.Fatal(err)
+		}
+		if gl, ok := chat.Store(d).(chat.GapLog); ok {
+			if err := gl.AddGap(ctx, chat.Gap{Day: "2026-11-27", Lang: "sw", Text: "scrubbed [number] question"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if dd, ok := chat.Store(d).(chat.Deduper); ok {
+			if _, err := dd.Seen(ctx, delivery, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := d.Counts(ctx, ""); err != nil { // writes gathered counters
+			t.Fatal(err)
+		}
+		dump, err := d.Dump(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := chat.UserKey(d.Secret(), user)
+		if !bytes.Contains(dump, []byte(key)) && !bytes.Contains(dump, mustHex(key)) {
+			t.Fatalf("the user's keyed hash is not in the dump; is Dump reading the right place?")
+		}
+		for _, never := range []struct{ what, s string }{
+			{"the raw user id", user.ID},
+			{"the delivery id", delivery},
+			{"the secret, in hex", hex.EncodeToString(d.Secret())},
+			{"the secret", string(d.Secret())},
+		} {
+			if bytes.Contains(dump, []byte(never.s)) {
+				t.Errorf("%s is written down", never.what)
+			}
+		}
+	})
+}
+
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
