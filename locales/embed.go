@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the message files.
 //
-//go:embed *.toml
+//go:embed *.toml meta
 var FS embed.FS

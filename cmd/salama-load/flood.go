@@ -56,7 +56,7 @@ func runFlood(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&o.normal, "normal", 20, "normal users")
 	fs.DurationVar(&o.every, "every", 5*time.Second, "a normal user writes about this often")
 	fs.DurationVar(&o.killAt, "kill-at", 0, "kill -9 salama this long into the flood, then start it again (0: never)")
-	fs.StringVar(&o.devset, "devset", "testdata/devset/en.tsv", "questions, one <label><TAB><question> a line")
+	fs.StringVar(&o.devset, "devset", "faq/en/questions.tsv", "questions, one <label><TAB><question> a line")
 	fs.DurationVar(&o.drain, "drain", 60*time.Second, "how long the normal users' last messages may take to be answered")
 	fs.BoolVar(&o.keepFiles, "keep", false, "keep the temporary directory (salama's log and data)")
 	fs.IntVar(&maxMB, "max-rss", 150, "fail when salama's resident memory exceeds this many MB")

@@ -12,7 +12,7 @@ import (
 func TestThroughputSmoke(t *testing.T) {
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), []string{"throughput", "-rate", "50", "-duration", "1s", "-chats", "20",
-		"-devset", "../../testdata/devset/en.tsv", "-store", "memory"}, &out, &errOut)
+		"-devset", "../../faq/en/questions.tsv", "-store", "memory"}, &out, &errOut)
 	if code != 0 || !strings.Contains(out.String(), "lost replies       0") {
 		t.Errorf("exit %d\n%s\n%s", code, out.String(), errOut.String())
 	}
@@ -21,7 +21,7 @@ func TestThroughputSmoke(t *testing.T) {
 func TestWhatsAppSmoke(t *testing.T) {
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), []string{"whatsapp", "-rate", "50", "-duration", "1s", "-users", "20",
-		"-devset", "../../testdata/devset/en.tsv"}, &out, &errOut)
+		"-devset", "../../faq/en/questions.tsv"}, &out, &errOut)
 	if code != 0 || !strings.Contains(out.String(), "lost replies       0") {
 		t.Errorf("exit %d\n%s\n%s", code, out.String(), errOut.String())
 	}

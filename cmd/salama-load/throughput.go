@@ -21,7 +21,7 @@
 // messages reach them all, as behind a load balancer.
 //
 // Each update is a private text message, a question from a dev set
-// (-devset, default testdata/devset/en.tsv), posted with the webhook's
+// (-devset, default faq/en/questions.tsv), posted with the webhook's
 // secret header. When the time is up the tool stops sending, lets the
 // adapter drain its queues, and reports the updates sent, HTTP errors,
 // replies, lost and duplicated replies, latencies and memory. It exits 1 when a reply was lost or
@@ -93,8 +93,8 @@ func runThroughput(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.DurationVar(&o.duration, "duration", 60*time.Second, "how long to send")
 	fs.IntVar(&o.chats, "chats", 5000, "distinct private chats the updates come from")
 	fs.IntVar(&o.workers, "workers", 64, "concurrent webhook requests at most")
-	fs.StringVar(&o.devset, "devset", "testdata/devset/en.tsv", "questions to send, one <label><TAB><question> a line")
-	fs.StringVar(&o.lang, "lang", "", "the language_code of the senders (default: the dev set's file name, \"en\" for en.tsv)")
+	fs.StringVar(&o.devset, "devset", "faq/en/questions.tsv", "questions to send, one <label><TAB><question> a line")
+	fs.StringVar(&o.lang, "lang", "", "the language_code of the senders (default: the questions file's folder, \"en\" for faq/en/questions.tsv, or its name, \"en\" for en.tsv)")
 	fs.DurationVar(&o.drain, "drain", 60*time.Second, "how long the adapter may take to drain once sending stops")
 	fs.BoolVar(&o.verbose, "v", false, "show the adapter's warnings")
 	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of the run (sending and drain) to this file")
@@ -133,6 +133,9 @@ func runThroughput(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	if o.lang == "" {
 		o.lang = strings.TrimSuffix(filepath.Base(o.devset), filepath.Ext(o.devset))
+		if o.lang == "questions" { // faq/<lang>/questions.tsv
+			o.lang = filepath.Base(filepath.Dir(o.devset))
+		}
 	}
 	if o.serve != "" && o.rate > 25*o.replicas {
 		fmt.Fprintf(stderr, "salama-load: warning: salama serve sends at most 30 messages/s per replica (Telegram's limit); %d/s over %d replicas will queue\n", o.rate, o.replicas)

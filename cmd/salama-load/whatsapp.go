@@ -71,7 +71,7 @@ func runWhatsApp(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	duration := fs.Duration("duration", 60*time.Second, "how long to send")
 	users := fs.Int("users", 5000, "distinct senders")
 	workers := fs.Int("workers", 64, "concurrent webhook calls at most")
-	devset := fs.String("devset", "testdata/devset/en.tsv", "questions, one <label><TAB><question> a line")
+	devset := fs.String("devset", "faq/en/questions.tsv", "questions, one <label><TAB><question> a line")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -39,6 +39,8 @@ type channelDeps struct {
 	obs    chat.Observer
 	// label returns a user-interface message in a language.
 	label func(lang, id string) string
+	// aliases returns the other tags a language is known by (its facts).
+	aliases func(lang string) []string
 }
 
 // channelEntries lists the channels `salama serve` can run.
@@ -77,6 +79,7 @@ func telegramEntry() *channelEntry {
 				Token: token, APIURL: apiURL, WebhookURL: hookURL, WebhookSecret: hookSecret,
 				Logger: d.log, Observer: d.obs,
 				PrivateLabel: func(lang string) string { return d.label(lang, "button_private") },
+				Aliases:      d.aliases,
 			}, d.engine)
 		},
 	}

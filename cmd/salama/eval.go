@@ -13,16 +13,34 @@ import (
 // runEval reports held-out quality figures (internal/evaluate).
 func runEval(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageError{fmt.Errorf("eval what? safety")}
+		return usageError{fmt.Errorf("eval what? safety or match")}
 	}
 	switch {
 	case isHelp(args[0]):
-		fmt.Fprintln(stdout, "Usage: salama eval safety [flags] (salama eval safety --help lists them)")
+		fmt.Fprintln(stdout, "Usage: salama eval safety|match [flags] (salama eval safety --help, salama eval match --help list them)")
 		return nil
 	case args[0] == "safety":
 		return runEvalSafety(args[1:], stdout)
+	case args[0] == "match":
+		return runEvalMatch(args[1:], stdout)
 	}
-	return usageError{fmt.Errorf("unknown evaluation %q: safety", args[0])}
+	return usageError{fmt.Errorf("unknown evaluation %q: safety or match", args[0])}
+}
+
+// parseEvalFlags parses an evaluation's flags: no arguments, and at least
+// two folds.
+func parseEvalFlags(fset *flags, args []string, folds *int) error {
+	rest, err := fset.parse(args)
+	if err != nil {
+		return err
+	}
+	if err := fset.noArgs(rest); err != nil {
+		return err
+	}
+	if *folds < 2 {
+		return usageError{fmt.Errorf("--folds must be at least 2")}
+	}
+	return nil
 }
 
 func runEvalSafety(args []string, stdout io.Writer) error {
@@ -34,15 +52,8 @@ func runEvalSafety(args []string, stdout io.Writer) error {
 	misses := fset.Bool("misses", false, "list every example the router got wrong")
 	part := fset.String("part", evaluate.All, "examples scored: all (k-fold over all), dev (k-fold outside the sealed fifth) or sealed (train on dev, score the sealed fifth)")
 	format := fset.String("format", "text", "text or json")
-	rest, err := fset.parse(args)
-	if err != nil {
+	if err := parseEvalFlags(fset, args, folds); err != nil {
 		return err
-	}
-	if err := fset.noArgs(rest); err != nil {
-		return err
-	}
-	if *folds < 2 {
-		return usageError{fmt.Errorf("--folds must be at least 2")}
 	}
 	if *layer != evaluate.Combined && *layer != evaluate.RulesOnly && *layer != evaluate.ScorerOnly {
 		return usageError{fmt.Errorf("--layer %q: want combined, rules-only or scorer-only", *layer)}

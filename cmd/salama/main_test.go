@@ -81,11 +81,16 @@ func TestContentCheckNamesFileLineAndField(t *testing.T) {
 	if err := os.WriteFile(entry, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := run(t, "", "content", "check", "--content", dir)
-	if code != 1 || !strings.Contains(stderr, "en/grooming.what.txt:3: field \"audience\": \"kids\" is not one of") {
-		t.Errorf("content check = %d, %q", code, stderr)
+	code, out, stderr := run(t, "", "content", "check", "--content", dir)
+	if code != 1 || !strings.Contains(out, "en/grooming.what.txt:3: error: field \"audience\": \"kids\" is not one of") {
+		t.Errorf("content check = %d, %q %q", code, out, stderr)
 	}
-	code, out, _ := run(t, "", "content", "check")
+	// the one validator: locales check names the same problem at the same place
+	_, lout, _ := run(t, "", "locales", "check", "--content", dir)
+	if !strings.Contains(lout, "en/grooming.what.txt:3: error: field \"audience\"") {
+		t.Errorf("locales check does not agree with content check: %q", lout)
+	}
+	code, out, _ = run(t, "", "content", "check")
 	if code != 0 || !strings.Contains(out, "content ok") {
 		t.Errorf("embedded content check = %d, %q", code, out)
 	}
@@ -223,7 +228,8 @@ func TestChatInSwahili(t *testing.T) {
 	if !strings.Contains(out, welcome) {
 		t.Errorf("chat --lang sw does not welcome in Swahili (%q):\n%s", welcome, out)
 	}
-	if !strings.Contains(out, k.Texts.T("sw", "helpful_question", nil)) {
+	// an answer, or a choice of entries when two are close: in Swahili
+	if !strings.Contains(out, k.Texts.T("sw", "helpful_question", nil)) && !strings.Contains(out, k.Texts.T("sw", "clarify_prompt", nil)) {
 		t.Errorf("the Swahili question was not answered in Swahili:\n%s", out)
 	}
 }

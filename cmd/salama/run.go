@@ -17,7 +17,9 @@ import (
 
 	"github.com/salama-safety/salama/faq"
 	"github.com/salama-safety/salama/internal/bolt"
+	"github.com/salama-safety/salama/internal/content"
 	"github.com/salama-safety/salama/internal/engine"
+	"github.com/salama-safety/salama/internal/translation"
 	"github.com/salama-safety/salama/locales"
 )
 
@@ -31,9 +33,11 @@ Usage:
                  answer QUESTION, or one question per line of standard input
   salama content check [--content DIR]
                  validate the FAQ, helpline, lexicon and locale files
-  salama locales check|status|new LANG [--locales DIR] [--content DIR]
-                 for translators: check the files, show progress per
-                 language, or start a new language
+  salama locales check|status [--diff TAG]|new TAG|extract|update [--locales DIR] [--content DIR]
+                 for translators and curators: check the files, show progress
+                 per language (and how the English changed), start a new
+                 language, derive the English base files from faq/, record
+                 which English each translation was made from
   salama eval safety [--folds 5] [--layer combined|rules-only|scorer-only] [--misses]
                  held-out figures of the safety router (k-fold cross-validation)
   salama stats   [--since 30d] [--format text|csv|json] [--data DIR]
@@ -264,6 +268,8 @@ func openStore(flagValue string) (*bolt.Store, error) {
 	return bolt.Open(dir, bolt.Options{})
 }
 
+// runContentCheck runs the one validator (the same as `salama locales
+// check`), prints its errors, and loads the content as the bot does.
 func runContentCheck(args []string, stdout io.Writer) error {
 	fset := newFlags("content check", "[--content DIR] [--locales DIR]", stdout)
 	var cf contentFlags
@@ -275,12 +281,38 @@ func runContentCheck(args []string, stdout io.Writer) error {
 	if err := fset.noArgs(rest); err != nil {
 		return err
 	}
+	faqDir, locDir := cf.content, cf.locales
+	if faqDir == "" {
+		faqDir = "faq"
+	}
+	if locDir == "" {
+		locDir = "locales"
+	}
+	var faqFS, locFS fs.FS = faq.FS, locales.FS
+	if cf.content != "" {
+		faqFS = os.DirFS(cf.content)
+	}
+	if cf.locales != "" {
+		locFS = os.DirFS(cf.locales)
+	}
+	r := translation.Check(locFS, locDir, faqFS, faqDir)
+	warnings := 0
+	for _, f := range r.Findings {
+		if f.Error {
+			fmt.Fprintln(stdout, f)
+		} else {
+			warnings++
+		}
+	}
+	if n := r.Errors(); n > 0 {
+		return fmt.Errorf("%d errors", n)
+	}
 	k, err := cf.load()
 	if err != nil {
 		return err
 	}
-	en := k.Content.Langs["en"]
-	fmt.Fprintf(stdout, "content ok: %d entries, %d languages, %d countries, %d safety rules (en)\n",
-		len(en.Entries), len(k.Content.Langs), len(k.Content.Helplines.Codes), len(en.Rules))
+	en := k.Content.Langs[content.SourceLanguage]
+	fmt.Fprintf(stdout, "content ok: %d entries, %d languages, %d countries, %d safety rules (en); %d warnings (salama locales check lists them)\n",
+		len(en.Entries), len(k.Content.Langs), len(k.Content.Helplines.Codes), len(en.Rules), warnings)
 	return nil
 }

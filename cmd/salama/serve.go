@@ -177,6 +177,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	mux.Handle("GET /metrics", obs.Handler())
 	deps := channelDeps{engine: eng, obs: obs, label: func(lang, id string) string {
 		return eng.Knowledge().Texts.T(lang, id, nil)
+	}, aliases: func(lang string) []string {
+		if l := eng.Knowledge().Content.Langs[lang]; l != nil {
+			return l.Aliases
+		}
+		return nil
 	}}
 	var running []runningChannel
 	var modes []any

@@ -1,12 +1,17 @@
 // Package content reads Salama's curated content: the FAQ entries, the
-// matching words and safety lexicons of each language, and the helpline
-// directory. The file formats are documented for curators in faq/README.md;
-// this package checks every rule written there and reports a broken file as
-// an *Error naming the file, line and field.
+// matching words, language facts and safety lexicons of each language, and
+// the helpline directory. The file formats are documented for curators in
+// faq/README.md; this package checks every rule written there and reports a
+// broken file as an *Error naming the file, line and field.
+//
+// English entries are written by curators in faq/en/<id>.txt. A
+// translation's texts (title, short, long) are go-i18n messages in
+// locales/faq.<tag>.toml, read through package i18n; how people type the
+// questions in that language is in faq/<tag>/phrasings.txt. An entry not
+// yet translated is served in English, and Entry.Translated says so.
 package content
 
 import (
-	"crypto/sha1"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,6 +21,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/salama-safety/salama/internal/i18n"
+	"github.com/salama-safety/salama/internal/norm"
 )
 
 // Limits a curator sees in faq/README.md.
@@ -31,6 +39,7 @@ const (
 	languageFile    = "language.txt"
 	safetyFile      = "safety.txt"
 	examplesFile    = "safety-examples.txt"
+	phrasingsFile   = "phrasings.txt"
 	offtopicFile    = "offtopic.txt"
 	helplinesFolder = "helplines"
 )
@@ -60,37 +69,9 @@ type Entry struct {
 	Sources   []Source
 	Reviewed  string
 	File      string
-	// Translations only: whether a native speaker reviewed it, who, and
-	// the hash of the English text it was made from (see SourceHash).
-	Status     string
-	ReviewedBy string
-	SourceHash string
-}
-
-// Translation statuses.
-const (
-	StatusDraft    = "draft"    // machine-made or not yet reviewed
-	StatusReviewed = "reviewed" // reviewed by a native speaker
-)
-
-// SourceHash is the hash of an English entry's user-visible text. A
-// translation records the hash of the text it was made from; when the
-// English changes, the hashes differ and the translation is stale.
-func SourceHash(e *Entry) string {
-	h := sha1.Sum([]byte(e.Title + "\n" + e.Short + "\n" + e.Long))
-	return fmt.Sprintf("sha1-%x", h)
-}
-
-// Stale reports whether a translation was made from an older English text.
-func (c *Content) Stale(e *Entry) bool {
-	en := c.Langs[SourceLanguage].Entries[e.ID]
-	return en != nil && e.Status != "" && e.SourceHash != SourceHash(en)
-}
-
-// Reviewed reports whether a translation counts as reviewed: marked so, and
-// not stale.
-func (c *Content) Reviewed(e *Entry) bool {
-	return e.Status == StatusReviewed && !c.Stale(e)
+	// Translated is false when the language has no text of its own for
+	// the entry yet: Title, Short and Long are then the English ones.
+	Translated bool
 }
 
 // Rule is one line of a safety lexicon section: a pattern and, for urgent
@@ -108,9 +89,22 @@ type Rule struct {
 
 // Lang is everything one language contributes.
 type Lang struct {
-	Code      string
-	Entries   map[string]*Entry
+	// Code is the language's BCP 47 tag, the name of its folder: sw, fil,
+	// pt-PT.
+	Code    string
+	Entries map[string]*Entry
+	// Facts from the [language] section of language.txt.
+	Direction string   // "ltr" or "rtl"
+	Script    string   // the Unicode script name: Latin, Arabic, Ethiopic…
+	FoldMarks bool     // combining marks of the script are removed when folding
+	Aliases   []string // other tags that mean this language: tl for fil
+	Stemmer   string   // the matcher's stemmer for the language, if it has one
+	// Letters maps a letter to what it is read as when folding
+	// ([folding] section).
+	Letters   map[rune]string
 	Greetings []string
+	// Fillers are the words that may follow a greeting ("hi bot").
+	Fillers   []string
 	Help      []string
 	Stopwords []string
 	// Synonyms maps a word or phrase to the word it is read as.
@@ -122,7 +116,13 @@ type Lang struct {
 	// small talk), one per line of offtopic.txt: the scorer learns from
 	// them what ordinary chat looks like, and the matcher what to leave.
 	Offtopic []string
+	// Questions are written as people ask them, each with the entry that
+	// should answer it (questions.tsv).
+	Questions []Question
 }
+
+// RTL reports whether the language is written right to left.
+func (l *Lang) RTL() bool { return l.Direction == "rtl" }
 
 // Content is the whole content folder, validated.
 type Content struct {
@@ -143,29 +143,59 @@ func (c *Content) Entry(lang, id string) *Entry {
 	return c.Langs[SourceLanguage].Entries[id]
 }
 
-// Load reads and validates a content folder laid out as in faq/README.md.
-// It returns every problem it finds, joined, each an *Error.
-func Load(fsys fs.FS) (*Content, error) {
+// Load reads and validates a content folder laid out as in faq/README.md,
+// with the translated texts of the locales folder (package i18n). It
+// returns every problem it finds, joined: an *Error for a file of faqFS, an
+// *i18n.FileError for a file of localesFS.
+func Load(faqFS, localesFS fs.FS) (*Content, error) {
+	return load(faqFS, localesFS, false)
+}
+
+// LoadSource reads only what curators write: the English entries, the
+// English matching words and lexicons, and the helpline directory.
+func LoadSource(faqFS fs.FS) (*Content, error) {
+	return load(faqFS, nil, true)
+}
+
+func load(faqFS, localesFS fs.FS, onlySource bool) (*Content, error) {
 	c := &Content{Langs: map[string]*Lang{}}
 	var errs []error
-	dirs, err := fs.ReadDir(fsys, ".")
+	dirs, err := fs.ReadDir(faqFS, ".")
 	if err != nil {
 		return nil, err
 	}
+	tags := map[string]bool{}
 	for _, d := range dirs {
-		if !d.IsDir() || d.Name() == helplinesFolder || strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" {
-			continue
-		}
-		l, lerrs := loadLang(fsys, d.Name(), d.Name() == SourceLanguage)
-		errs = append(errs, lerrs...)
-		if l != nil {
-			c.Langs[l.Code] = l
+		if d.IsDir() && d.Name() != helplinesFolder && !strings.HasPrefix(d.Name(), ".") && d.Name() != "testdata" {
+			tags[d.Name()] = true
 		}
 	}
-	en := c.Langs[SourceLanguage]
-	if en == nil {
-		return nil, errors.Join(append(errs, &Error{File: SourceLanguage + "/", Line: 1, Msg: "the English source folder is missing"})...)
+	if onlySource {
+		tags = map[string]bool{SourceLanguage: tags[SourceLanguage]}
+	} else {
+		files, err := i18n.Files(localesFS)
+		if err != nil {
+			return nil, err
+		}
+		for tag := range files {
+			tags[tag] = true
+		}
 	}
+	if !tags[SourceLanguage] {
+		return nil, &Error{File: SourceLanguage + "/", Line: 1, Msg: "the English source folder is missing"}
+	}
+	en, lerrs := loadLang(faqFS, SourceLanguage, true)
+	errs = append(errs, lerrs...)
+	// an English entry that failed to read is still an id: its
+	// translations are not reported on top of its own error
+	broken := map[string]bool{}
+	for _, err := range lerrs {
+		var ce *Error
+		if errors.As(err, &ce) && path.Dir(ce.File) == SourceLanguage {
+			broken[strings.TrimSuffix(path.Base(ce.File), ".txt")] = true
+		}
+	}
+	c.Langs[SourceLanguage] = en
 	for id := range en.Entries {
 		c.IDs = append(c.IDs, id)
 	}
@@ -177,36 +207,39 @@ func Load(fsys fs.FS) (*Content, error) {
 		}
 		return a.ID < b.ID
 	})
-	for _, l := range c.Langs {
-		for _, e := range l.Entries {
-			if src := en.Entries[e.ID]; src != nil && l.Code != SourceLanguage {
-				// what is not translated is the English entry's
-				e.Topic, e.Audience, e.Related, e.Sources, e.Reviewed = src.Topic, src.Audience, src.Related, src.Sources, src.Reviewed
-			}
-			for _, r := range e.Related {
-				if en.Entries[r] == nil {
-					errs = append(errs, &Error{File: e.File, Line: 1, Field: "related", Msg: fmt.Sprintf("%q is not an entry id", r)})
-				}
-			}
-			if l.Code != SourceLanguage && en.Entries[e.ID] == nil {
-				errs = append(errs, &Error{File: e.File, Line: 1, Field: "id", Msg: fmt.Sprintf("%q has no English entry", e.ID)})
+	for tag := range tags {
+		if tag == SourceLanguage {
+			continue
+		}
+		l, lerrs := loadLang(faqFS, tag, false)
+		errs = append(errs, lerrs...)
+		errs = append(errs, translateEntries(c, l, localesFS, broken)...)
+		c.Langs[tag] = l
+	}
+	for _, e := range en.Entries {
+		for _, r := range e.Related {
+			if en.Entries[r] == nil {
+				errs = append(errs, &Error{File: e.File, Line: 1, Field: "related", Msg: fmt.Sprintf("%q is not an entry id", r)})
 			}
 		}
+	}
+	for _, l := range c.Langs {
 		for _, r := range l.Rules {
 			if r.Related != "" && en.Entries[r.Related] == nil {
 				errs = append(errs, &Error{File: r.File, Line: r.Line, Msg: fmt.Sprintf("%q after => is not an entry id", r.Related)})
 			}
 		}
+		errs = append(errs, checkQuestions(l, en)...)
 		for _, ex := range l.Examples {
 			if ex.Related != "" && en.Entries[ex.Related] == nil {
 				errs = append(errs, &Error{File: ex.File, Line: ex.Line, Msg: fmt.Sprintf("%q is not an entry id", ex.Related)})
 			}
 		}
 	}
-	dir, herrs := loadHelplines(fsys)
+	dir, herrs := loadHelplines(faqFS)
 	errs = append(errs, herrs...)
 	c.Helplines = dir
-	if dir != nil {
+	if dir != nil && !onlySource { // the source alone has only English
 		for _, code := range dir.Codes {
 			cn := dir.Countries[code]
 			for _, l := range cn.Languages {
@@ -222,15 +255,124 @@ func Load(fsys fs.FS) (*Content, error) {
 	return c, nil
 }
 
+// Languages lists the language codes, English first, then by code.
+func (c *Content) Languages() []string {
+	out := []string{SourceLanguage}
+	for code := range c.Langs {
+		if code != SourceLanguage {
+			out = append(out, code)
+		}
+	}
+	slices.Sort(out[1:])
+	return out
+}
+
+// FoldRules are the folding rules a language's facts ask for (package
+// norm).
+func (l *Lang) FoldRules() norm.Rules {
+	r := norm.Rules{Letters: l.Letters}
+	if l.FoldMarks && l.Script != "" {
+		r.Marks = []string{l.Script}
+	}
+	return r
+}
+
+// translateEntries builds a language's entries: the texts of
+// locales/faq.<tag>.toml, the phrasings of faq/<tag>/phrasings.txt, and
+// from the English entry everything that is not translated.
+func translateEntries(c *Content, l *Lang, localesFS fs.FS, broken map[string]bool) []error {
+	en := c.Langs[SourceLanguage]
+	var errs []error
+	texts := map[string]i18n.Message{}
+	name := i18n.FileName("faq", l.Code)
+	if _, err := fs.Stat(localesFS, name); err == nil {
+		_, msgs, err := i18n.ReadFile(localesFS, name)
+		if err != nil {
+			return []error{err}
+		}
+		for _, m := range msgs {
+			id, field, _ := cutLast(m.ID, ".")
+			if broken[id] {
+				continue
+			}
+			if en.Entries[id] == nil || !slices.Contains([]string{"title", "short", "long"}, field) {
+				errs = append(errs, &i18n.FileError{File: name, Line: m.Line, Msg: fmt.Sprintf("%q is not an English entry's title, short or long", m.ID)})
+				continue
+			}
+			texts[m.ID] = m
+		}
+	}
+	for id, e := range l.Entries {
+		if en.Entries[id] == nil && broken[id] {
+			delete(l.Entries, id)
+		} else if en.Entries[id] == nil {
+			errs = append(errs, &Error{File: e.File, Line: 1, Msg: fmt.Sprintf("[%s] is not an English entry id", id)})
+			delete(l.Entries, id)
+		}
+	}
+	for _, id := range c.IDs {
+		src := en.Entries[id]
+		title, short, long := texts[id+".title"], texts[id+".short"], texts[id+".long"]
+		phrased := l.Entries[id] != nil // phrasings.txt made it
+		translated := !title.Empty() && !short.Empty() && !long.Empty()
+		if !translated && !phrased {
+			continue
+		}
+		e := l.Entries[id]
+		if e == nil {
+			e = &Entry{ID: id}
+		}
+		e.Topic, e.Audience, e.Related, e.Sources, e.Reviewed = src.Topic, src.Audience, src.Related, src.Sources, src.Reviewed
+		e.Title, e.Short, e.Long, e.Translated = src.Title, src.Short, src.Long, translated
+		e.File = name
+		if translated {
+			e.Title, e.Short, e.Long = title.Forms["other"], short.Forms["other"], long.Forms["other"]
+			for _, lim := range []struct {
+				m   i18n.Message
+				max int
+				why string
+			}{{title, MaxTitle, "keep it under"}, {short, MaxShort, "the first screen holds at most"}, {long, MaxLong, "keep it under"}} {
+				if n := len([]rune(lim.m.Forms["other"])); n > lim.max {
+					errs = append(errs, &i18n.FileError{File: name, Line: lim.m.Line, Msg: fmt.Sprintf("%s: %d characters; %s %d", lim.m.ID, n, lim.why, lim.max)})
+				}
+			}
+		}
+		l.Entries[id] = e
+	}
+	return errs
+}
+
+func cutLast(s, sep string) (string, string, bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
+}
+
 func loadLang(fsys fs.FS, code string, source bool) (*Lang, []error) {
-	l := &Lang{Code: code, Entries: map[string]*Entry{}, Synonyms: map[string]string{}}
+	l := &Lang{Code: code, Entries: map[string]*Entry{}, Synonyms: map[string]string{}, Direction: "ltr"}
 	files, err := fs.ReadDir(fsys, code)
+	if errors.Is(err, fs.ErrNotExist) && !source {
+		return l, nil // texts only, so far
+	}
 	if err != nil {
-		return nil, []error{err}
+		return l, []error{err}
 	}
 	var errs []error
 	for _, f := range files {
 		name := f.Name()
+		if name == questionsFile {
+			data, err := fs.ReadFile(fsys, path.Join(code, name))
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			qs, qerrs := parseQuestions(path.Join(code, name), data)
+			l.Questions = qs
+			errs = append(errs, qerrs...)
+			continue
+		}
 		if f.IsDir() || !strings.HasSuffix(name, ".txt") {
 			continue
 		}
@@ -240,10 +382,10 @@ func loadLang(fsys fs.FS, code string, source bool) (*Lang, []error) {
 			errs = append(errs, err)
 			continue
 		}
-		switch name {
-		case languageFile:
+		switch {
+		case name == languageFile:
 			errs = append(errs, parseLanguage(l, file, data)...)
-		case safetyFile:
+		case name == safetyFile:
 			rules, err := parseSafety(file, data)
 			if err != nil {
 				errs = append(errs, err)
@@ -252,7 +394,7 @@ func loadLang(fsys fs.FS, code string, source bool) (*Lang, []error) {
 				rules[i].Lang = code
 			}
 			l.Rules = rules
-		case offtopicFile:
+		case name == offtopicFile:
 			lines, err := textLines(file, data)
 			if err != nil {
 				errs = append(errs, err)
@@ -260,27 +402,54 @@ func loadLang(fsys fs.FS, code string, source bool) (*Lang, []error) {
 			for _, tl := range lines {
 				l.Offtopic = append(l.Offtopic, strings.TrimSpace(tl.text))
 			}
-		case examplesFile:
+		case name == examplesFile:
 			examples, eerrs := parseExamples(file, data)
 			errs = append(errs, eerrs...)
 			for i := range examples {
 				examples[i].Lang = code
 			}
 			l.Examples = examples
-		default:
-			parse := parseEntry
-			if !source {
-				parse = parseTranslation
-			}
-			e, err := parse(file, data)
+		case !source && name == phrasingsFile:
+			errs = append(errs, parsePhrasings(l, file, data)...)
+		case source:
+			e, err := parseEntry(file, data)
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
+			e.Translated = true
 			l.Entries[e.ID] = e
+		default:
+			errs = append(errs, &Error{File: file, Line: 1, Msg: fmt.Sprintf("a translation keeps its texts in locales/faq.%s.toml and its phrasings in %s/%s; move this file's content there (docs/TRANSLATING.md)", code, code, phrasingsFile)})
 		}
 	}
+	if err := norm.Add(l.FoldRules()); err != nil {
+		errs = append(errs, &Error{File: path.Join(code, languageFile), Line: 1, Msg: err.Error()})
+	}
 	return l, errs
+}
+
+// parsePhrasings reads a translation's phrasings.txt: a [section] per
+// entry id, one way people type the question a line.
+func parsePhrasings(l *Lang, file string, data []byte) []error {
+	lines, err := parseSectionsFunc(file, data, func(id string) string {
+		if idPattern.MatchString(id) {
+			return ""
+		}
+		return fmt.Sprintf("[%s] is not an entry id like [grooming.what]", id)
+	})
+	if err != nil {
+		return []error{err}
+	}
+	for _, sl := range lines {
+		e := l.Entries[sl.section]
+		if e == nil {
+			e = &Entry{ID: sl.section, File: file}
+			l.Entries[sl.section] = e
+		}
+		e.Phrasings = append(e.Phrasings, strings.TrimPrefix(sl.text, "- "))
+	}
+	return nil
 }
 
 var (
@@ -323,42 +492,6 @@ func parseEntry(file string, data []byte) (*Entry, error) {
 	}
 	if e.Topic != strings.SplitN(e.ID, ".", 2)[0] {
 		v.fail("topic", "%q does not match the id's first part", e.Topic)
-	}
-	return e, checkEntry(&v, e, file)
-}
-
-// parseTranslation reads a translated entry: only what a reader sees, with
-// its review status and the hash of the English it was made from. Topic,
-// audience, related entries and sources are the English entry's.
-func parseTranslation(file string, data []byte) (*Entry, error) {
-	recs, err := ParseRecords(file, data)
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) != 1 {
-		return nil, &Error{File: file, Line: 1, Msg: fmt.Sprintf("an entry file holds exactly one record, found %d", len(recs))}
-	}
-	v := validator{rec: &recs[0]}
-	e := &Entry{File: file}
-	e.ID = v.text("id", true)
-	e.Status = v.oneOf("status", []string{StatusDraft, StatusReviewed})
-	e.ReviewedBy = v.text("reviewed-by", false)
-	e.SourceHash = v.text("source-hash", true)
-	e.Title = v.text("title", true)
-	e.Short = v.text("short", true)
-	e.Long = v.text("long", true)
-	e.Phrasings = v.list("phrasings", true)
-	for _, name := range []string{"topic", "audience", "related", "sources", "reviewed"} {
-		if _, ok := recs[0].Get(name); ok {
-			v.fail(name, "is taken from the English entry; remove it from the translation")
-		}
-	}
-	v.known("id", "status", "reviewed-by", "source-hash", "title", "short", "long", "phrasings")
-	if v.err == nil && e.Status == StatusReviewed && e.ReviewedBy == "" {
-		v.fail("status", "a reviewed translation names its reviewer in `reviewed-by`")
-	}
-	if v.err != nil {
-		return nil, v.err
 	}
 	return e, checkEntry(&v, e, file)
 }

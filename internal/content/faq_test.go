@@ -12,7 +12,7 @@ import (
 // What the English entries must say and cite, checked on the shipped
 // content.
 func TestEnglishEntries(t *testing.T) {
-	c, err := content.Load(faq.FS)
+	c, err := content.LoadSource(faq.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -397,3 +397,7 @@ func checkURLs(v *validator, names ...string) {
 		}
 	}
 }
+
+// CountryNameID is the message id of a country's name in
+// locales/directory.<tag>.toml (NoteID and CountryNoteID are its notes').
+func CountryNameID(code string) string { return "directory." + strings.ToLower(code) + ".name" }

@@ -81,7 +81,11 @@ func ParseRecords(file string, data []byte) ([]Record, error) {
 			var item []string
 			flush := func() {
 				if len(item) > 0 {
-					block.List = append(block.List, strings.Join(item, " "))
+					joined := strings.Join(item, " ")
+					if len(item) == 1 { // Join returns it as it is: a piece of the file
+						joined = strings.Clone(joined)
+					}
+					block.List = append(block.List, joined)
 					item = item[:0]
 				}
 			}
@@ -145,7 +149,9 @@ func ParseRecords(file string, data []byte) ([]Record, error) {
 			return nil, &Error{File: file, Line: n, Field: name, Msg: "appears twice in one record"}
 		}
 		names[name] = true
-		f := Field{Name: name, Line: n, Value: strings.TrimSpace(value)}
+		// values are copied out of the file, which can then be freed: a
+		// record outlives its file (long values are built anew)
+		f := Field{Name: strings.Clone(name), Line: n, Value: strings.Clone(strings.TrimSpace(value))}
 		if f.Value == "" {
 			block = &f
 			continue
@@ -159,10 +165,12 @@ func ParseRecords(file string, data []byte) ([]Record, error) {
 }
 
 // joinParagraphs keeps blank-line paragraph breaks and "- " list lines, and
-// joins wrapped lines of one paragraph with a space.
+// joins wrapped lines with a space: the lines of one paragraph, and the
+// indented lines that continue a list item, so that no sentence is broken
+// by a hard line break the reader's screen did not ask for.
 func joinParagraphs(lines []string) string {
 	var b strings.Builder
-	prevBlank := false
+	prevBlank, inItem := false, false
 	for i, l := range lines {
 		t := strings.TrimRight(l, " ")
 		switch {
@@ -172,10 +180,16 @@ func joinParagraphs(lines []string) string {
 		case i == 0:
 		case prevBlank:
 			b.WriteString("\n\n")
-		case strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "  "):
+			inItem = false
+		case strings.HasPrefix(t, "- "):
+			b.WriteString("\n")
+		case strings.HasPrefix(t, "  ") && !inItem:
 			b.WriteString("\n")
 		default:
 			b.WriteString(" ")
+		}
+		if strings.HasPrefix(t, "- ") {
+			inItem = true
 		}
 		prevBlank = false
 		b.WriteString(strings.TrimSpace(t))

@@ -40,3 +40,16 @@ func TestParseRecordsValues(t *testing.T) {
 		t.Errorf("phrasings = %q", p.List)
 	}
 }
+
+// A list item wrapped onto an indented line stays one line: a hard break
+// mid-sentence is not what the curator meant.
+func TestWrappedListItemsAreJoined(t *testing.T) {
+	recs, err := ParseRecords("f.txt", []byte("long:\n  Do this:\n  - Do not interrupt. It\n    may take time.\n  - Listen.\n\n  Then:\n    indented on its own\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	long, _ := recs[0].Get("long")
+	if want := "Do this:\n- Do not interrupt. It may take time.\n- Listen.\n\nThen:\nindented on its own"; long.Value != want {
+		t.Errorf("long = %q, want %q", long.Value, want)
+	}
+}

@@ -35,16 +35,6 @@ import (
 	"github.com/salama-safety/salama/internal/scrub"
 )
 
-// Thresholds of the matcher's decision, tuned on testdata/devset.
-const (
-	answerScore  = 0.40 // below this, never answer outright
-	floorScore   = 0.30 // below this, nothing fits
-	closeRatio   = 0.85 // a runner-up this close makes the question ambiguous
-	sureScore    = 0.62 // above this, answer even with a close runner-up
-	knownScore   = 0.50 // above this, a message is one of the FAQ's questions for the safety router
-	maxCandidate = 3
-)
-
 // Options configure an Engine. The zero value is usable.
 type Options struct {
 	// Now returns the time; tests inject it.
@@ -181,7 +171,16 @@ func (e *Engine) Respond(ctx context.Context, m chat.Message) (chat.Reply, error
 	if r.Lang == "" {
 		r.Lang = c.lang
 	}
-	r = bidi(r)
+	if r.Lang != c.defaultLang() {
+		// the conversation is in another language than the user's saved
+		// one: the buttons carry it, so "Tell me more" answers in it too
+		for i := range r.Choices {
+			if p := r.Choices[i].Payload; p != "" && !strings.Contains(p, langSep) {
+				r.Choices[i].Payload = p + langSep + c.lang
+			}
+		}
+	}
+	r = c.k.bidi(r)
 	if c.dirty && !c.forgotten {
 		if serr := e.store.SavePrefs(ctx, m.User, c.prefs); serr != nil && err == nil {
 			err = serr
@@ -233,6 +232,12 @@ func (e *Engine) Home(ctx context.Context, u chat.User, langHint string) (chat.R
 	return r, err
 }
 
+// defaultLang is the language of a conversation nothing else decided:
+// the user's choice, else the platform's hint.
+func (c *conv) defaultLang() string {
+	return c.k.negotiate(c.prefs.Lang, c.m.LangHint)
+}
+
 // resolve picks the language and the country: the user's choice, then the
 // platform's hint, then English; for the country, then the deployment's
 // default, then the international default. Only the user's choice and the
@@ -263,32 +268,61 @@ func (k *Knowledge) KnowsCountry(code string) bool {
 	return code != "" && k.Content.Helplines.Countries[strings.ToUpper(code)] != nil
 }
 
-// negotiate returns the supported language for a saved choice or a hint.
+// negotiate returns the supported language for a saved choice or a hint:
+// its code or one of its aliases (tl for fil), else the closest supported
+// language (pt-BR finds pt; pt-AO finds pt-PT where there is one).
 func (k *Knowledge) negotiate(saved, hint string) string {
 	for _, s := range []string{saved, hint} {
 		if s == "" {
 			continue
+		}
+		if code, ok := k.tags[strings.ToLower(s)]; ok {
+			return code
 		}
 		tag, err := language.Parse(s)
 		if err != nil {
 			continue
 		}
 		base, _ := tag.Base()
-		code := base.String()
-		if code == "tl" {
-			code = "fil"
+		if code, ok := k.tags[base.String()]; ok && len(k.variants(code)) == 1 {
+			return code
 		}
-		if slices.Contains(k.langs, code) {
+		if _, i, conf := k.matcher.Match(tag); conf >= language.High {
+			return k.langs[i]
+		}
+		if code, ok := k.tags[base.String()]; ok {
 			return code
 		}
 	}
 	return content.SourceLanguage
 }
 
+// variants lists the supported languages that share a language's base
+// (pt and pt-PT).
+func (k *Knowledge) variants(code string) []string {
+	base, _ := language.Make(code).Base()
+	var out []string
+	for _, l := range k.langs {
+		if b, _ := language.Make(l).Base(); b == base {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// langSep separates a payload from the language of the conversation it
+// was offered in: "more:grooming.what~fr". The language travels with the
+// button because the engine keeps no conversation state.
+const langSep = "~"
+
 func (c *conv) respond() chat.Reply {
 	m := c.m
 	if m.Payload != "" {
-		return c.payload(m.Payload)
+		p, lang, ok := strings.Cut(m.Payload, langSep)
+		if ok && c.k.Index[lang] != nil {
+			c.lang = lang
+		}
+		return c.payload(p)
 	}
 	text := strings.TrimSpace(m.Text)
 	if m.Media != chat.MediaNone {
@@ -312,10 +346,11 @@ func (c *conv) text(text string) chat.Reply {
 	}
 	words := norm.Words(text) // folded once, for every check below
 	folded := strings.Join(words, " ")
-	if c.k.anyHelp[folded] { // nothing but "help": the helplines at once
+	if langs := c.k.helpLangs[folded]; len(langs) > 0 { // nothing but "help": the helplines at once
 		if d := c.k.detect(text, words, c.lang); d != "" {
 			c.lang = d
 		}
+		c.firstWords(langs)
 		return c.helplines(true)
 	}
 	if r, ok := c.safetyReply(words, text); ok {
@@ -330,7 +365,15 @@ func (c *conv) text(text string) chat.Reply {
 	}
 	results := c.matches(strings.Fields(rest))
 	r := c.decide(results)
-	if greeted && r.Kind == chat.KindFallback {
+	if r.Kind == chat.KindFallback && c.lang != content.SourceLanguage {
+		// a language still being translated has few phrasings of its own,
+		// and its people mix in English: look in the English index too
+		if en := c.decide(c.k.Index[content.SourceLanguage].MatchWords(strings.Fields(rest), match.MaxChoices)); en.Kind != chat.KindFallback {
+			r = en
+		}
+	}
+	if greeted && r.Kind != chat.KindAnswer {
+		// "hi, how are you": the welcome offers the topics anyway
 		return c.greeting()
 	}
 	if r.Kind == chat.KindFallback && c.e.opts.Gaps != nil && !c.signal {
@@ -371,11 +414,15 @@ func (k *Knowledge) KnownQuestion(words []string, lang string) bool {
 	if ix == nil {
 		ix = k.Index[content.SourceLanguage]
 	}
-	return known(ix.MatchWords(words, maxCandidate+1))
+	return known(ix.MatchWords(words, match.MaxChoices))
 }
 
+// known reports whether the matcher is sure of ranked results: it would
+// answer them outright (match.Decide), with an entry that is not about
+// danger.
 func known(ranked []match.Result) bool {
-	return len(ranked) > 0 && ranked[0].Score >= knownScore && !safety.DangerEntry(ranked[0].ID)
+	d := match.Decide(ranked, match.DefaultThresholds)
+	return d.Kind == match.Answer && !safety.DangerEntry(d.Results[0].ID)
 }
 
 // matches ranks the entries for words in the conversation's language; the
@@ -385,7 +432,7 @@ func (c *conv) matches(words []string) []match.Result {
 	if c.ranked != nil && c.rankedLang == c.lang && slices.Equal(c.rankedWords, words) {
 		return c.ranked
 	}
-	c.ranked, c.rankedLang, c.rankedWords = c.k.Index[c.lang].MatchWords(words, maxCandidate+1), c.lang, words
+	c.ranked, c.rankedLang, c.rankedWords = c.k.Index[c.lang].MatchWords(words, match.MaxChoices), c.lang, words
 	return c.ranked
 }
 
@@ -409,7 +456,7 @@ func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
 		if v.Rule == nil {
 			// the scorer's doubt: offer the answer to what was asked, if
 			// the FAQ has one, so that a false alarm costs one tap
-			if rs := c.matches(words); len(rs) > 0 && rs[0].Score >= answerScore {
+			if rs := c.matches(words); len(rs) > 0 && rs[0].Score >= match.DefaultThresholds.Answer {
 				related = rs[0].ID
 			}
 		}
@@ -427,45 +474,52 @@ func (c *conv) safetyReply(words []string, text string) (chat.Reply, bool) {
 	return r, true
 }
 
-// Decide turns ranked results into an answer, a clarify or a fallback.
+// decide turns ranked results into an answer, a clarify or a fallback.
 func (c *conv) decide(rs []match.Result) chat.Reply {
-	if len(rs) == 0 || rs[0].Score < floorScore {
-		return c.fallback()
+	d := match.Decide(rs, match.DefaultThresholds)
+	switch d.Kind {
+	case match.Answer:
+		return c.answer(d.Results[0].ID, d.Results[0].Score)
+	case match.Clarify:
+		return c.clarify(d.Results)
 	}
-	top := rs[0]
-	var near []match.Result
-	for _, r := range rs[:min(len(rs), maxCandidate)] {
-		if r.Score >= top.Score*closeRatio {
-			near = append(near, r)
-		}
-	}
-	if top.Score >= sureScore || top.Score >= answerScore && len(near) == 1 {
-		return c.answer(top.ID, top.Score)
-	}
-	if len(near) == 1 { // unsure, though nothing is close: offer the next best too
-		near = rs[:min(len(rs), 2)]
-	}
-	return c.clarify(near)
+	return c.fallback()
 }
 
-// stripGreeting removes a leading greeting; it reports whether there was one.
+// stripGreeting removes a leading greeting of the conversation's language
+// or English, and the words that may follow one ("hi bot"); it reports
+// whether there was one. A message that is only a greeting is recognised
+// in any language ("hola", "sannu"), and settles the language of a first
+// message.
 func (c *conv) stripGreeting(folded string) (string, bool) {
+	if langs := c.k.greetingLangs[folded]; len(langs) > 0 {
+		c.firstWords(langs)
+		return "", true
+	}
 	words := strings.Fields(folded)
 	greeted := false
 	for n := min(len(words), 5); n > 0; n-- {
-		if c.isGreeting(strings.Join(words[:n], " ")) {
+		langs := c.k.greetingLangs[strings.Join(words[:n], " ")]
+		if slices.Contains(langs, c.lang) || slices.Contains(langs, content.SourceLanguage) {
 			words, greeted = words[n:], true
 			break
 		}
 	}
-	for greeted && len(words) > 0 && slices.Contains([]string{"bot", "salama", "there", "everyone", "friend", "sir", "madam"}, words[0]) {
+	for greeted && len(words) > 0 && c.k.fillers[words[0]] {
 		words = words[1:]
 	}
 	return strings.Join(words, " "), greeted
 }
 
-func (c *conv) isGreeting(s string) bool {
-	return c.k.greetings[c.lang][s] || c.k.greetings[content.SourceLanguage][s]
+// firstWords settles the language from a greeting or a help word ("hola",
+// "msaada") when nothing else did: no language chosen, and the platform
+// says English or nothing. A user whose phone is in Spanish and who types
+// "help me" mixes in English, as people do, and stays in Spanish.
+func (c *conv) firstWords(langs []string) {
+	if c.prefs.Lang != "" || c.lang != content.SourceLanguage || slices.Contains(langs, c.lang) {
+		return
+	}
+	c.lang = langs[0]
 }
 
 func (c *conv) countryByName(folded string) string {

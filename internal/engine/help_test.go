@@ -276,7 +276,10 @@ func TestEveryLaunchCountryResolves(t *testing.T) {
 		EG MA TN DZ SD SA AE JO LB IQ YE PS AR PE CL EC GT VE ES US MX CO BR AO MZ PT
 		IN BD NP PK ID MY PH GB ZA`)
 	for _, lang := range k.langs {
-		if len(k.Content.Helplines.ByLanguage(lang)) == 0 {
+		// a language still being translated (a new one) may have no
+		// country yet: its readers get the international helplines, and
+		// salama locales check warns
+		if len(k.Content.Helplines.ByLanguage(lang)) == 0 && !k.partial[lang] {
 			t.Errorf("%s: no country lists this language", lang)
 		}
 		launch = append(launch, k.Content.Helplines.ByLanguage(lang)...)

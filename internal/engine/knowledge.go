@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -28,13 +30,11 @@ type Knowledge struct {
 	// language's examples: danger written in any supported language is
 	// caught whatever the user's language.
 	Safety *safety.Router
-	// per language, folded greeting and help phrases
-	greetings map[string]map[string]bool
-	help      map[string]map[string]bool
-	// every language's help words: "help" always works, whatever the
-	// saved language
-	anyHelp map[string]bool
-	langs   []string
+	// a folded greeting or help phrase → the languages that have it:
+	// "help" and "msaada" always work, whatever the saved language
+	greetingLangs map[string][]string
+	helpLangs     map[string][]string
+	langs         []string
 	// wordLangs maps a word to the languages that know it, bit i for
 	// langs[i]: one lookup per word when telling languages apart
 	wordLangs map[string]uint64
@@ -42,12 +42,43 @@ type Knowledge struct {
 	// writes it and in every language's own words, to its code
 	countries map[string]string
 	// regionNames names countries in each language (CLDR, through
-	// golang.org/x/text/language/display)
+	// golang.org/x/text/language/display) where its directory file does not
 	regionNames map[string]display.Namer
+	// tags maps a language's code and aliases (tl for fil) to its code
+	tags map[string]string
+	// matcher finds the closest supported language for a platform's tag
+	// (pt-AO finds pt-PT where there is one)
+	matcher language.Matcher
+	// scripts lists, per Unicode script, the languages written in it
+	scripts []scriptLangs
+	// fillers are every language's words that may follow a greeting
+	fillers map[string]bool
+	// englishNames maps a language to its folded English name, for
+	// "/language swahili"
+	englishNames map[string]string
+	// partial reports the languages with fewer than half of their
+	// messages or entries translated yet
+	partial map[string]bool
 }
 
-// stemmers holds the stemmer of each language that has one.
-var stemmers = map[string]func(string) string{"en": match.StemEnglish}
+type scriptLangs struct {
+	table *unicode.RangeTable
+	langs []string
+}
+
+// stemmers are the stemmers a language's facts can name (`stemmer =
+// english` in its language.txt).
+var stemmers = map[string]func(string) string{"english": match.StemEnglish}
+
+// Stemmers lists the stemmer names a language's facts may give.
+func Stemmers() []string {
+	out := make([]string, 0, len(stemmers))
+	for name := range stemmers {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // LoadOptions configure Load. The zero value is usable.
 type LoadOptions struct {
@@ -64,7 +95,7 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 
 // LoadWith is Load with options.
 func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
-	c, err := content.Load(faqFS)
+	c, err := content.Load(faqFS, localesFS)
 	if err != nil {
 		return nil, err
 	}
@@ -74,18 +105,13 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 	}
 	k := &Knowledge{
 		Content: c, Texts: texts,
-		Index:     map[string]*match.Index{},
-		greetings: map[string]map[string]bool{}, help: map[string]map[string]bool{}, anyHelp: map[string]bool{},
+		Index:         map[string]*match.Index{},
+		greetingLangs: map[string][]string{}, helpLangs: map[string][]string{},
 		countries: map[string]string{}, wordLangs: map[string]uint64{}, regionNames: map[string]display.Namer{},
 	}
 	var errs []error
-	k.langs = append(k.langs, content.SourceLanguage)
-	for code := range c.Langs {
-		if code != content.SourceLanguage {
-			k.langs = append(k.langs, code)
-		}
-	}
-	slices.Sort(k.langs[1:]) // English first, then by code
+	k.langs = c.Languages() // English first, then by code
+	k.learnLanguages()
 	k.indexCountryNames()
 	// each language's index, lexicon and vocabulary are independent: build
 	// them side by side (start-up time), then gather them in order
@@ -103,22 +129,17 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 		scorer = safety.TrainCached(opts.ScorerCache, append(allExamples(c, k.langs), safety.ExtraExamples(c)...), allRules(c, k.langs))
 	}) // the longest job: start it first
 	out := make([]built, len(k.langs))
+	// as many languages at once as there are cores: more would not be
+	// faster, and each holds its working memory while it builds
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, code := range k.langs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
 			l := c.Langs[code]
-			var docs []match.Doc
-			for _, id := range c.IDs {
-				e := l.Entries[id]
-				if e == nil {
-					continue
-				}
-				docs = append(docs, match.Doc{ID: id, Text: e.Title})
-				for _, p := range e.Phrasings {
-					docs = append(docs, match.Doc{ID: id, Text: p})
-				}
-			}
+			docs := MatchDocs(c, code, nil)
 			b := &out[i]
 			b.vocab = map[string]bool{}
 			for _, w := range slices.Concat(l.Greetings, l.Help) {
@@ -127,7 +148,9 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 				}
 			}
 			see := func(w string) { b.vocab[w] = true } // the words this language's people type
-			b.index = match.New(match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[code], Seen: see}, docs)
+			lang := MatchLang(code, l)
+			lang.Seen = see
+			b.index = match.New(lang, docs)
 		}()
 	}
 	wg.Wait()
@@ -138,17 +161,15 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 		for w := range out[i].vocab {
 			k.wordLangs[w] |= 1 << uint(i)
 		}
-		k.greetings[code] = foldSet(l.Greetings)
-		k.help[code] = foldSet(l.Help)
-		for h := range k.help[code] {
-			k.anyHelp[h] = true
+		for g := range foldSet(l.Greetings) {
+			k.greetingLangs[g] = append(k.greetingLangs[g], code)
 		}
-		if code != content.SourceLanguage && len(l.Rules) == 0 {
-			errs = append(errs, &content.Error{File: code + "/safety.txt", Line: 1, Msg: "every language needs its safety lexicon"})
+		for h := range foldSet(l.Help) {
+			k.helpLangs[h] = append(k.helpLangs[h], code)
 		}
-		if len(l.Examples) == 0 {
-			errs = append(errs, &content.Error{File: code + "/safety-examples.txt", Line: 1, Msg: "every language needs its labelled safety examples"})
-		}
+		// a language without its own safety words yet (a new one) is
+		// still covered by every other language's rules and the scorer;
+		// `salama locales check` warns about it
 	}
 	if len(c.Langs[content.SourceLanguage].Rules) == 0 {
 		errs = append(errs, &content.Error{File: "en/safety.txt", Line: 1, Msg: "the English safety lexicon is missing"})
@@ -158,6 +179,99 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 	}
 	return k, nil
 }
+
+// MatchLang is what a language's content contributes to its matcher: its
+// stop words, synonyms and stemmer.
+func MatchLang(code string, l *content.Lang) match.Lang {
+	return match.Lang{Stopwords: l.Stopwords, Synonyms: l.Synonyms, Stem: stemmers[l.Stemmer]}
+}
+
+// MatchDocs lists what a language's index is built from, in catalogue
+// order: each entry's title and phrasings, the questions of questions.tsv
+// that name an entry the language has, and the off-topic messages
+// (offtopic.txt and the questions labelled none). held, when not nil,
+// leaves out the phrasings and questions whose folded text it reports
+// (internal/evaluate holds them out by fold); titles always stay.
+func MatchDocs(c *content.Content, code string, held func(folded string) bool) []match.Doc {
+	l := c.Langs[code]
+	keep := func(text string) bool { return held == nil || !held(norm.Fold(text)) }
+	var docs []match.Doc
+	for _, id := range c.IDs {
+		e := l.Entries[id]
+		if e == nil {
+			continue
+		}
+		docs = append(docs, match.Doc{ID: id, Text: e.Title})
+		for _, p := range e.Phrasings {
+			if keep(p) {
+				docs = append(docs, match.Doc{ID: id, Text: p})
+			}
+		}
+	}
+	for _, q := range l.Questions {
+		if l.Entries[q.ID] != nil && keep(q.Text) {
+			docs = append(docs, match.Doc{ID: q.ID, Text: q.Text})
+		}
+	}
+	// off-topic messages: what to leave (match.Doc)
+	for _, t := range l.Offtopic {
+		if keep(t) {
+			docs = append(docs, match.Doc{Text: t})
+		}
+	}
+	for _, q := range l.Questions {
+		if q.ID == content.QuestionNone && keep(q.Text) {
+			docs = append(docs, match.Doc{Text: q.Text})
+		}
+	}
+	return docs
+}
+
+// learnLanguages reads what the engine needs from each language's facts.
+func (k *Knowledge) learnLanguages() {
+	c := k.Content
+	k.tags, k.fillers, k.englishNames, k.partial = map[string]string{}, map[string]bool{}, map[string]string{}, map[string]bool{}
+	var tags []language.Tag
+	byScript := map[string]int{}
+	for _, code := range k.langs {
+		l := c.Langs[code]
+		k.tags[strings.ToLower(code)] = code
+		for _, a := range l.Aliases {
+			k.tags[strings.ToLower(a)] = code
+		}
+		tags = append(tags, language.Make(code))
+		for _, f := range l.Fillers {
+			k.fillers[norm.Fold(f)] = true
+		}
+		k.englishNames[code] = norm.Fold(display.English.Languages().Name(language.Make(code)))
+		if l.Script != "" && unicode.Scripts[l.Script] != nil {
+			i, ok := byScript[l.Script]
+			if !ok {
+				i = len(k.scripts)
+				byScript[l.Script] = i
+				k.scripts = append(k.scripts, scriptLangs{table: unicode.Scripts[l.Script]})
+			}
+			k.scripts[i].langs = append(k.scripts[i].langs, code)
+		}
+		entries, messages := 0, 0
+		for _, id := range c.IDs {
+			if e := l.Entries[id]; e != nil && e.Translated {
+				entries++
+			}
+		}
+		ids := k.messageIDs()
+		for _, id := range ids {
+			if k.Texts.Has(code, id) {
+				messages++
+			}
+		}
+		k.partial[code] = code != content.SourceLanguage && (entries*2 < len(c.IDs) || messages*2 < len(ids))
+	}
+	k.matcher = language.NewMatcher(tags)
+}
+
+// messageIDs are the ids of the English user-interface messages.
+func (k *Knowledge) messageIDs() []string { return k.Texts.IDs(content.SourceLanguage, "active") }
 
 func foldSet(items []string) map[string]bool {
 	m := map[string]bool{}
@@ -225,6 +339,11 @@ func (k *Knowledge) indexCountryNames() {
 			continue
 		}
 		add(dir.Countries[code].Name, code)
+		for _, lang := range k.langs {
+			if id := content.CountryNameID(code); k.Texts.Has(lang, id) {
+				add(k.Texts.T(lang, id, nil), code)
+			}
+		}
 		region, err := language.ParseRegion(code)
 		if err != nil {
 			continue
@@ -244,11 +363,14 @@ func (k *Knowledge) indexCountryNames() {
 }
 
 // countryName is the country's name in the language: the directory's
-// English name, or the language's own name for it.
+// English name, the translators' (locales/directory.<tag>.toml), or CLDR's.
 func (k *Knowledge) countryName(lang, code string) string {
 	cn := k.Content.Helplines.Countries[code]
 	if cn != nil && lang == content.SourceLanguage {
 		return cn.Name
+	}
+	if id := content.CountryNameID(code); k.Texts.Has(lang, id) {
+		return k.Texts.T(lang, id, nil) // the translators' name (directory.<tag>.toml)
 	}
 	if region, err := language.ParseRegion(code); err == nil {
 		for _, l := range []string{lang, content.SourceLanguage} {

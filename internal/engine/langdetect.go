@@ -4,37 +4,31 @@ import (
 	"unicode"
 )
 
-// scripts maps a writing system to the supported language that uses it.
-var scripts = []struct {
-	table *unicode.RangeTable
-	lang  string
-}{
-	{unicode.Arabic, "ar"}, {unicode.Ethiopic, "am"}, {unicode.Devanagari, "hi"}, {unicode.Bengali, "bn"},
-}
-
 // detect returns the supported language a message is clearly written in
-// when that is not current, or "". A script of its own decides at once;
+// when that is not current, or "". A script only one language is written
+// in (by the languages' facts) decides at once;
 // in Latin letters the message needs at least three words, most of them
 // known in the other language and clearly more than in the current one, so
 // that code-mixing ("nimetumiwa nudes") stays in the user's language.
 func (k *Knowledge) detect(text string, words []string, current string) string {
-	counts := map[string]int{}
+	counts := make([]int, len(k.scripts))
 	letters := 0
 	for _, r := range text {
 		if !unicode.IsLetter(r) {
 			continue
 		}
 		letters++
-		for _, s := range scripts {
+		for i, s := range k.scripts {
 			if unicode.Is(s.table, r) {
-				counts[s.lang]++
+				counts[i]++
 			}
 		}
 	}
-	for _, s := range scripts {
-		if letters > 0 && counts[s.lang]*2 > letters {
-			if s.lang != current && k.Index[s.lang] != nil {
-				return s.lang
+	for i, s := range k.scripts {
+		// a script only one language is written in decides at once
+		if letters > 0 && counts[i]*2 > letters && len(s.langs) == 1 {
+			if s.langs[0] != current {
+				return s.langs[0]
 			}
 			return ""
 		}

@@ -24,10 +24,10 @@ const (
 	pCountry = "country" // choose a country
 )
 
-// languageNames are shown in each language's own name.
-var languageNames = map[string]string{
-	"en": "English", "fr": "Français", "es": "Español", "pt": "Português", "ar": "العربية", "sw": "Kiswahili",
-	"ha": "Hausa", "am": "አማርኛ", "hi": "हिन्दी", "bn": "বাংলা", "id": "Bahasa Indonesia", "fil": "Filipino",
+// languageName is the language's name in itself (its `language_name`
+// message).
+func (k *Knowledge) languageName(lang string) string {
+	return k.Texts.T(lang, "language_name", nil)
 }
 
 func (c *conv) payload(p string) chat.Reply {
@@ -166,7 +166,7 @@ func (c *conv) entryText(s string) string {
 func (c *conv) answer(id string, score float64) chat.Reply {
 	e := c.k.Content.Entry(c.lang, id)
 	r := chat.Reply{Kind: chat.KindAnswer, FAQID: id, Score: score, Lang: c.entryLang(id)}
-	r.Text = e.Title + "\n\n" + c.entryText(e.Short) + "\n\n" + c.t("helpful_question")
+	r.Text = c.untranslated(id) + e.Title + "\n\n" + c.entryText(e.Short) + "\n\n" + c.t("helpful_question")
 	r.Choices = append(r.Choices, chat.Choice{Label: c.t("button_more"), Payload: pMore + ":" + id})
 	r.Choices = append(r.Choices, c.helpfulButtons(id)...)
 	r.Choices = append(r.Choices, c.related(e)...)
@@ -176,7 +176,7 @@ func (c *conv) answer(id string, score float64) chat.Reply {
 func (c *conv) more(id string) chat.Reply {
 	e := c.k.Content.Entry(c.lang, id)
 	r := chat.Reply{Kind: chat.KindAnswer, FAQID: id, Score: 1, Lang: c.entryLang(id)}
-	r.Text = e.Title + "\n\n" + c.entryText(e.Long) + "\n\n" + c.t("helpful_question")
+	r.Text = c.untranslated(id) + e.Title + "\n\n" + c.entryText(e.Long) + "\n\n" + c.t("helpful_question")
 	r.Choices = append(c.helpfulButtons(id), c.related(e)...)
 	return r
 }
@@ -184,10 +184,19 @@ func (c *conv) more(id string) chat.Reply {
 // entryLang is the language the entry is served in (English when the
 // user's language has no translation of it yet).
 func (c *conv) entryLang(id string) string {
-	if l := c.k.Content.Langs[c.lang]; l != nil && l.Entries[id] != nil {
+	if l := c.k.Content.Langs[c.lang]; l != nil && l.Entries[id] != nil && l.Entries[id].Translated {
 		return c.lang
 	}
 	return content.SourceLanguage
+}
+
+// untranslated is the line that says, above an entry served in English,
+// that it is not translated into the user's language yet.
+func (c *conv) untranslated(id string) string {
+	if c.lang == content.SourceLanguage || c.entryLang(id) == c.lang {
+		return ""
+	}
+	return c.t("not_translated", "Language", c.k.languageName(c.lang)) + "\n\n"
 }
 
 func (c *conv) helpfulButtons(id string) []chat.Choice {
@@ -270,7 +279,7 @@ func (c *conv) topic(t string) chat.Reply {
 func (c *conv) languageMenu() chat.Reply {
 	r := chat.Reply{Kind: chat.KindCommand, Text: c.t("language_prompt")}
 	for _, l := range c.k.langs {
-		r.Choices = append(r.Choices, chat.Choice{Label: languageNames[l], Payload: pLang + ":" + l})
+		r.Choices = append(r.Choices, chat.Choice{Label: c.k.languageName(l), Payload: pLang + ":" + l})
 	}
 	return r
 }
@@ -279,7 +288,7 @@ func (c *conv) setLanguage(arg string) chat.Reply {
 	code := ""
 	folded := norm.Fold(arg)
 	for _, l := range c.k.langs {
-		if l == strings.ToLower(arg) || norm.Fold(languageNames[l]) == folded {
+		if strings.EqualFold(l, arg) || norm.Fold(c.k.languageName(l)) == folded || c.k.englishNames[l] == folded {
 			code = l
 		}
 	}
@@ -294,6 +303,9 @@ func (c *conv) setLanguage(arg string) chat.Reply {
 	c.lang, c.prefs.Lang, c.dirty = code, code, true
 	r := c.topicMenu(nil)
 	r.Text = c.t("language_set")
+	if c.k.partial[code] {
+		r.Text = c.t("language_set_partial", "Language", c.k.languageName(code))
+	}
 	return r
 }
 

@@ -26,7 +26,7 @@ var victimCeiling = map[string]int{"en": 4, "bn": 1, "id": 1, "pt": 1}
 
 var floors = map[string]floor{
 	"en": {0.93, 0.85, 0.18},
-	"":   {0.88, 0.60, 0.26}, // every other language
+	"":   {0.88, 0.62, 0.28}, // every other language
 }
 
 // TestSafetyHeldOut checks the safety router on examples it was not trained
@@ -48,6 +48,9 @@ func TestSafetyHeldOut(t *testing.T) {
 		uh, un := rep.Rate(lang, content.ReplyUrgent)
 		dh, dn := rep.Rate(lang, content.ReplyDeterrence)
 		oh, on := rep.Rate(lang, content.CategoryOrdinary)
+		if un+dn+on == 0 {
+			continue // a new language with no labelled examples yet: locales check warns
+		}
 		if r := rate(uh, un); r < f.urgent {
 			t.Errorf("%s: urgent recall %.3f (%d/%d), floor %.2f", lang, r, uh, un, f.urgent)
 		}

@@ -98,55 +98,68 @@ const (
 // to dst[:0] and returns it.
 func (f Featurizer) Features(words []string, dst []uint32) []uint32 {
 	dst = dst[:0]
-	var starts [64]int
 	for i, w := range words {
-		dst = append(dst, bucket(hashString(kindWord, w)))
 		if i > 0 {
-			dst = append(dst, bucket(hashString(hashString(kindPair, words[i-1]), w)))
+			dst = append(dst, f.Pair(words[i-1], w))
 		}
-		// the n-grams of "<w>": rune boundaries of w, the markers around it
-		bounds := starts[:0]
-		for j := range w {
-			if len(bounds) == cap(bounds)-1 {
-				break // a 60-letter "word" has n-grams enough
-			}
-			bounds = append(bounds, j)
-		}
-		end := len(w)
-		if len(bounds) == cap(bounds)-1 {
-			end = bounds[len(bounds)-1]
-			bounds = bounds[:len(bounds)-1]
-		}
-		bounds = append(bounds, end)
-		letters := len(bounds) - 1 // runes in w (up to the cap)
-		// position p in "<w>" is the marker for p == 0 and p == letters+1
-		for n := f.minN; n <= f.maxN; n++ {
-			if n >= letters+2 { // the whole "<w>" is the word feature
-				break
-			}
-			for p := 0; p+n <= letters+2; p++ {
-				h := uint64(kindGram) ^ 14695981039346656037
-				from, to := p, p+n // in "<w>" positions
-				if from == 0 {
-					h = (h ^ '<') * 1099511628211
-					from = 1
-				}
-				closing := to == letters+2
-				if closing {
-					to--
-				}
-				for _, c := range []byte(w[bounds[from-1]:bounds[to-1]]) {
-					h = (h ^ uint64(c)) * 1099511628211
-				}
-				if closing {
-					h = (h ^ '>') * 1099511628211
-				}
-				dst = append(dst, bucket(h))
-			}
-		}
+		dst = f.Word(w, dst)
 	}
 	slices.Sort(dst)
 	return slices.Compact(dst)
+}
+
+// Pair returns the feature of two neighbouring folded words.
+func (f Featurizer) Pair(a, b string) uint32 {
+	return bucket(hashString(hashString(kindPair, a), b))
+}
+
+// Word appends the features of one folded word on its own (the word, and
+// its character n-grams) to dst, unsorted, and returns it. Features of a
+// message are those of its words and of its neighbouring pairs.
+func (f Featurizer) Word(w string, dst []uint32) []uint32 {
+	dst = append(dst, bucket(hashString(kindWord, w)))
+	// the n-grams of "<w>": rune boundaries of w, the markers around it
+	var starts [64]int
+	bounds := starts[:0]
+	for j := range w {
+		if len(bounds) == cap(bounds)-1 {
+			break // a 60-letter "word" has n-grams enough
+		}
+		bounds = append(bounds, j)
+	}
+	end := len(w)
+	if len(bounds) == cap(bounds)-1 {
+		end = bounds[len(bounds)-1]
+		bounds = bounds[:len(bounds)-1]
+	}
+	bounds = append(bounds, end)
+	letters := len(bounds) - 1 // runes in w (up to the cap)
+	// position p in "<w>" is the marker for p == 0 and p == letters+1
+	for n := f.minN; n <= f.maxN; n++ {
+		if n >= letters+2 { // the whole "<w>" is the word feature
+			break
+		}
+		for p := 0; p+n <= letters+2; p++ {
+			h := uint64(kindGram) ^ 14695981039346656037
+			from, to := p, p+n // in "<w>" positions
+			if from == 0 {
+				h = (h ^ '<') * 1099511628211
+				from = 1
+			}
+			closing := to == letters+2
+			if closing {
+				to--
+			}
+			for _, c := range []byte(w[bounds[from-1]:bounds[to-1]]) {
+				h = (h ^ uint64(c)) * 1099511628211
+			}
+			if closing {
+				h = (h ^ '>') * 1099511628211
+			}
+			dst = append(dst, bucket(h))
+		}
+	}
+	return dst
 }
 
 func bucket(h uint64) uint32 { return uint32(h>>32) & (Buckets - 1) }

@@ -1,39 +1,54 @@
 // Package match ranks FAQ entries for a question, in pure Go, with no network
-// and no model.
+// and no downloaded model.
 //
 // # How it scores
 //
 // Each language has its own [Index], built from the entries' titles and
-// phrasings and that language's stop words, synonyms and stemmer. A question
-// is folded (package norm), synonyms are read as their head word, stop words
-// dropped and words stemmed. A word the index does not know is looked up
-// among known words one or two edits away (a "symmetric delete" table, so a
-// misspelling costs one map lookup per deletion, not a scan).
+// phrasings (and any other questions known to lead to an entry) with that
+// language's stop words, synonyms and stemmer. An entry's score blends two
+// views of the question:
 //
-// An entry's score blends two measures, both weighted by how rare a word is
-// across entries (idf):
+//   - Character n-grams (weight 0.8). The question's words, and its words as
+//     analysed below, are cut into hashed features by package learn's
+//     featurizer (words, neighbouring pairs and letter trigrams, so that
+//     misspellings, inflections and code-switched words still share most of
+//     their features). Each question the entry was built from is a tf-idf
+//     vector of these features, normalised; the entry is the normalised sum
+//     of its questions' vectors (its centroid), and scores the cosine
+//     between it and the question.
+//   - Words (weight 0.2). Synonyms are read as their head word, stop words
+//     dropped and words stemmed; stems and pairs of neighbouring stems are
+//     terms, weighted by how rare they are across entries (idf). The entry
+//     scores its coverage: how much of the question's information its terms
+//     explain, an unknown word counting against it.
 //
-//   - coverage: how much of the question's information the entry's words
-//     explain (robust to extra words and to word order);
-//   - the cosine between the question and the entry's closest phrasing
-//     (rewards a specific phrasing that says the same thing).
+// The blend was chosen by cross-validation (internal/evaluate, `salama eval
+// match`, docs/MATCHING.md). Scores run from 0 to 1 and mean the same in
+// every language closely enough for one set of [Thresholds]; [Decide] turns
+// them into an answer, a choice of entries, or nothing.
 //
-// Scores run from 0 to 1. The caller decides what is confident enough; see
-// Decide.
+// # Cost
+//
+// A question costs the postings of its words and features: entries it
+// shares nothing with are never visited, and only the best few are kept.
+// An index holds no text but its vocabulary and ids.
 package match
 
 import (
 	"cmp"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
+	"github.com/salama-safety/salama/internal/learn"
 	"github.com/salama-safety/salama/internal/norm"
 )
 
-// Doc is one text that should lead to an entry: a title or a phrasing.
+// Doc is one text that should lead to an entry: a title, a phrasing or a
+// question. A doc without an ID is an off-topic message: together they
+// are scored like an entry, and no entry that fails to beat them is
+// returned.
 type Doc struct {
 	ID   string
 	Text string
@@ -58,124 +73,53 @@ type Result struct {
 	Score float64
 }
 
+// The blend of the two views; see the package documentation.
+const (
+	gramWeight = 0.8
+	wordWeight = 1 - gramWeight
+)
+
+// featurizer cuts text into the n-gram view's features: words, pairs and
+// letter trigrams.
+var featurizer = learn.NewFeaturizer(learn.Options{MinN: 3, MaxN: 3})
+
 // Index ranks entries of one language. It is immutable and safe for
 // concurrent use.
 type Index struct {
-	lang     Lang
-	stop     map[string]bool
-	syn      map[string][]synonym // first word of a synonym phrase → phrases
-	terms    map[string]int32     // stem → term id
-	names    []string             // term id → stem
-	idf      []float64
-	deletes  map[string][]int32 // one-deletion variants → term ids
-	ids      []string           // entry index → id
-	entry    [][]int32          // entry index → sorted term ids it contains
-	docEntry []int32            // doc index → entry index
-	docNorm  []float64
-	postings [][]posting // term id → docs containing it
-	scratch  sync.Pool   // *scratch, reused by Match
-	inEntry  [][]int32   // term id → entries containing it
-	maxIDF   float64
-}
-
-type synonym struct {
-	words []string
-	head  []string
-}
-
-type posting struct {
-	doc    int32
-	weight float64
+	ids []string // entry index → id
+	off int32    // the entry of off-topic docs, -1 for none
+	an  analyser
+	words
+	grams
+	scratch sync.Pool // *scratch, reused by Match
 }
 
 // New builds an index.
 func New(lang Lang, docs []Doc) *Index {
-	ix := &Index{lang: lang, stop: map[string]bool{}, syn: map[string][]synonym{}, terms: map[string]int32{}, deletes: map[string][]int32{}}
+	ix := &Index{an: newAnalyser(lang), off: -1}
 	ix.scratch.New = func() any { return new(scratch) }
-	for _, w := range lang.Stopwords {
-		f := norm.Fold(w)
-		ix.stop[f] = true
-		seen(lang.Seen, f)
-	}
-	for from, to := range lang.Synonyms {
-		s := synonym{words: norm.Words(from), head: norm.Words(to)}
-		seen(lang.Seen, s.words...)
-		seen(lang.Seen, s.head...)
-		if len(s.words) > 0 {
-			ix.syn[s.words[0]] = append(ix.syn[s.words[0]], s)
-		}
-	}
-	for _, list := range ix.syn { // longest phrase first
-		sort.Slice(list, func(i, j int) bool { return len(list[i].words) > len(list[j].words) })
-	}
 	entryIndex := map[string]int32{}
-	docTerms := make([][]int32, len(docs))
-	var entrySets []map[int32]bool
+	var byEntry [][]int32 // docs of each entry
+	folded := make([][]string, len(docs))
+	analysed := make([][]string, len(docs))
 	for d, doc := range docs {
 		e, ok := entryIndex[doc.ID]
 		if !ok {
 			e = int32(len(ix.ids))
 			entryIndex[doc.ID] = e
 			ix.ids = append(ix.ids, doc.ID)
-			entrySets = append(entrySets, map[int32]bool{})
-		}
-		ix.docEntry = append(ix.docEntry, e)
-		words := norm.Words(doc.Text)
-		seen(lang.Seen, words...)
-		for _, t := range withBigrams(ix.analyseWords(words)) {
-			id, ok := ix.terms[t]
-			if !ok {
-				id = int32(len(ix.terms))
-				ix.terms[t] = id
+			if doc.ID == "" {
+				ix.off = e
 			}
-			docTerms[d] = append(docTerms[d], id)
-			entrySets[e][id] = true
+			byEntry = append(byEntry, nil)
 		}
+		byEntry[e] = append(byEntry[e], int32(d))
+		folded[d] = norm.Words(doc.Text)
+		seen(lang.Seen, folded[d]...)
+		analysed[d] = ix.an.analyse(folded[d], nil)
 	}
-	n := len(ix.terms)
-	ix.names = make([]string, n)
-	for t, id := range ix.terms {
-		ix.names[id] = t
-	}
-	df := make([]int, n)
-	ix.inEntry = make([][]int32, n)
-	ix.entry = make([][]int32, len(ix.ids))
-	for e, set := range entrySets {
-		for t := range set {
-			df[t]++
-			ix.inEntry[t] = append(ix.inEntry[t], int32(e))
-			ix.entry[e] = append(ix.entry[e], t)
-		}
-	}
-	ix.idf = make([]float64, n)
-	for t := range df {
-		ix.idf[t] = math.Log(1 + float64(len(ix.ids))/float64(df[t]))
-		ix.maxIDF = max(ix.maxIDF, ix.idf[t])
-	}
-	ix.postings = make([][]posting, n)
-	ix.docNorm = make([]float64, len(docs))
-	for d, ts := range docTerms {
-		seen := map[int32]bool{}
-		var sum float64
-		for _, t := range ts {
-			if seen[t] {
-				continue
-			}
-			seen[t] = true
-			w := ix.idf[t]
-			sum += w * w
-			ix.postings[t] = append(ix.postings[t], posting{doc: int32(d), weight: w})
-		}
-		ix.docNorm[d] = math.Sqrt(sum)
-	}
-	for term, id := range ix.terms {
-		if len([]rune(term)) < 4 || strings.Contains(term, bigramJoin) {
-			continue
-		}
-		for _, del := range deletions(term) {
-			ix.deletes[del] = appendOnce(ix.deletes[del], id)
-		}
-	}
+	ix.words.build(len(ix.ids), byEntry, analysed)
+	ix.grams.build(len(ix.ids), byEntry, folded, analysed)
 	return ix
 }
 
@@ -187,57 +131,54 @@ func seen(f func(string), words ...string) {
 	}
 }
 
-// analyseWords turns folded words into stems: synonyms applied, stop
-// words dropped, stemmed.
-func (ix *Index) analyseWords(words []string) []string {
-	out := make([]string, 0, len(words))
-	for i := 0; i < len(words); i++ {
-		replaced := false
-		for _, s := range ix.syn[words[i]] {
-			if hasPrefix(words[i:], s.words) {
-				for _, h := range s.head {
-					out = ix.keep(out, h)
-				}
-				i += len(s.words) - 1
-				replaced = true
-				break
-			}
-		}
-		if !replaced {
-			out = ix.keep(out, words[i])
-		}
-	}
-	return out
+// scratch holds a question's sums, reused from question to question. An
+// entry's sums are reset when the question first reaches it, so a question
+// costs the postings it touches, not the size of the index.
+type scratch struct {
+	mark        []uint32 // mark[e] == gen: entry e is in entries
+	gen         uint32
+	cover, gram []float64 // by entry
+	entries     []int32   // reached by this question
+	seen        []uint32  // seen[s] == stamp: slot s counted (grams)
+	stamp       uint32
+	analysed    []string
+	feats       []uint32
+	slots       []int32
+	terms       []int32
+	// total is the question's information (words), gramNorm its norm
+	// (grams)
+	total, gramNorm float64
 }
 
-func (ix *Index) keep(out []string, w string) []string {
-	if ix.stop[w] {
-		return out
+func (s *scratch) begin(entries int) {
+	if len(s.cover) < entries {
+		s.cover, s.gram = make([]float64, entries), make([]float64, entries)
 	}
-	if ix.lang.Stem != nil {
-		w = ix.lang.Stem(w)
-	}
-	return append(out, w)
+	s.mark, s.gen = nextStamp(s.mark, s.gen, entries)
+	s.entries = s.entries[:0]
+	s.total, s.gramNorm = 0, 0
 }
 
-// scratch holds Match's per-question sums, reused to spare the allocations.
-type scratch struct{ cover, dot, best []float64 }
-
-func (s *scratch) reset(entries, docs int) (cover, dot, best []float64) {
-	if cap(s.cover) < entries || cap(s.dot) < docs {
-		s.cover, s.best, s.dot = make([]float64, entries), make([]float64, entries), make([]float64, docs)
+// visit adds an entry to those the question reaches, with its sums at 0.
+func (s *scratch) visit(e int32) {
+	if s.mark[e] != s.gen {
+		s.mark[e] = s.gen
+		s.entries = append(s.entries, e)
+		s.cover[e], s.gram[e] = 0, 0
 	}
-	s.cover, s.best, s.dot = s.cover[:entries], s.best[:entries], s.dot[:docs]
-	clear(s.cover)
-	clear(s.best)
-	clear(s.dot)
-	return s.cover, s.dot, s.best
 }
 
-// queryTerm is a known term the question reaches and how surely.
-type queryTerm struct {
-	id     int32
-	weight float64 // idf times the certainty of the match
+// nextStamp returns marks of at least n and a stamp none of them holds.
+func nextStamp(marks []uint32, stamp uint32, n int) ([]uint32, uint32) {
+	if len(marks) < n {
+		return make([]uint32, n), 1
+	}
+	stamp++
+	if stamp == 0 { // wrapped: start afresh
+		clear(marks)
+		stamp = 1
+	}
+	return marks, stamp
 }
 
 // Match ranks the entries for text, best first, leaving out those that score
@@ -248,202 +189,88 @@ func (ix *Index) Match(text string, limit int) []Result {
 
 // MatchWords is Match for text already folded into words (norm.Words).
 func (ix *Index) MatchWords(folded []string, limit int) []Result {
-	unigrams := ix.analyseWords(folded)
-	words := withBigrams(unigrams)
-	var terms []queryTerm
-	var total float64 // the question's information, matched or not
-	seen := map[string]bool{}
-	for _, w := range words {
-		if seen[w] {
-			continue
-		}
-		seen[w] = true
-		if id, ok := ix.terms[w]; ok {
-			terms = append(terms, queryTerm{id, ix.idf[id]})
-			total += ix.idf[id]
-			continue
-		}
-		if strings.Contains(w, bigramJoin) {
-			continue // an unseen pair of words is no evidence either way
-		}
-		// an unknown word counts against coverage, but less than a known
-		// rare word: long messages carry words no phrasing has.
-		total += ix.maxIDF * 0.6
-		if near, ok := ix.nearest(w); ok {
-			terms = append(terms, queryTerm{near, ix.idf[near] * 0.7})
-		}
-	}
-	if len(terms) == 0 || total == 0 {
-		return nil
-	}
-	// a question whose only known words are common to many entries ("what
-	// time is it") says nothing about any of them
-	var strongest float64
-	for _, qt := range terms {
-		if !strings.Contains(ix.names[qt.id], bigramJoin) {
-			strongest = max(strongest, qt.weight)
-		}
-	}
-	if strongest < minEvidence {
+	if len(ix.ids) == 0 {
 		return nil
 	}
 	sc := ix.scratch.Get().(*scratch)
 	defer ix.scratch.Put(sc)
-	cover, dot, best := sc.reset(len(ix.ids), len(ix.docNorm))
-	var qnorm float64
-	for _, qt := range terms {
-		qnorm += qt.weight * qt.weight
-		for _, e := range ix.inEntry[qt.id] {
-			cover[e] += qt.weight
+	sc.begin(len(ix.ids))
+	sc.analysed = ix.an.analyse(folded, sc.analysed[:0])
+	ix.words.score(sc)
+	ix.grams.score(sc, folded)
+	var top topK
+	top.init(limit, len(sc.entries))
+	off := 0.0 // the off-topic messages' score: entries must beat it
+	for _, e := range sc.entries {
+		var s float64
+		if sc.total > 0 {
+			s += wordWeight * sc.cover[e] / sc.total
 		}
-		for _, p := range ix.postings[qt.id] {
-			dot[p.doc] += qt.weight * p.weight
+		if sc.gramNorm > 0 {
+			s += gramWeight * math.Min(sc.gram[e]/sc.gramNorm, 1)
 		}
-	}
-	qnorm = math.Sqrt(qnorm)
-	for d, v := range dot {
-		if v == 0 {
+		if e == ix.off {
+			off = s
 			continue
 		}
-		// the question's norm includes unmatched known words via total
-		c := v / (ix.docNorm[d] * math.Max(qnorm, total/math.Sqrt(float64(len(unigrams)+1))))
-		if e := ix.docEntry[d]; c > best[e] {
-			best[e] = c
+		if s > 0 {
+			top.add(Result{ID: ix.ids[e], Score: s})
 		}
 	}
-	var out []Result
-	for e := range ix.ids {
-		if cover[e] == 0 {
-			continue
+	out := top.sorted()
+	for i, r := range out {
+		if r.Score <= off {
+			return out[:i]
 		}
-		s := 0.5*cover[e]/total + 0.5*math.Min(best[e], 1)
-		out = append(out, Result{ID: ix.ids[e], Score: s})
-	}
-	slices.SortFunc(out, func(a, b Result) int {
-		if a.Score != b.Score {
-			return cmp.Compare(b.Score, a.Score)
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
 	}
 	return out
 }
 
-// nearest finds the known term closest to an unknown word, within one edit
-// for short words and two for long ones.
-func (ix *Index) nearest(w string) (int32, bool) {
-	r := []rune(w)
-	if len(r) < 5 {
-		return 0, false
-	}
-	maxDist := 1
-	if len(r) >= 8 {
-		maxDist = 2
-	}
-	bestID, bestDist, bestIDF := int32(-1), maxDist+1, 0.0
-	try := func(ids []int32) {
-		for _, id := range ids {
-			d := distance(r, []rune(ix.names[id]), maxDist)
-			if d < bestDist || d == bestDist && ix.idf[id] > bestIDF {
-				bestID, bestDist, bestIDF = id, d, ix.idf[id]
-			}
-		}
-	}
-	if id, ok := ix.terms[w]; ok {
-		return id, true
-	}
-	try(ix.deletes[w])
-	for _, del := range deletions(w) {
-		if id, ok := ix.terms[del]; ok {
-			try([]int32{id})
-		}
-		try(ix.deletes[del])
-	}
-	return bestID, bestID >= 0
+// topK keeps the best results seen, all of them when unlimited.
+type topK struct {
+	limit int
+	out   []Result
 }
 
-// minEvidence is the idf a question's rarest known word must reach: a word
-// found in about a third of the entries or fewer.
-const minEvidence = 1.3
-
-// bigramJoin joins the two words of a pair term; it cannot occur in a
-// folded word.
-const bigramJoin = "_"
-
-// withBigrams adds each pair of neighbouring words as a term, so that word
-// order counts a little ("what is sextortion" against "sextortion: what do I
-// do?") without being required.
-func withBigrams(words []string) []string {
-	out := slices.Clone(words)
-	for i := 1; i < len(words); i++ {
-		out = append(out, words[i-1]+bigramJoin+words[i])
+func (t *topK) init(limit, n int) {
+	t.limit = limit
+	if limit <= 0 || limit > n {
+		limit = n
 	}
-	return out
+	t.out = make([]Result, 0, limit)
 }
 
-// deletions returns w with each one rune removed.
-func deletions(w string) []string {
-	r := []rune(w)
-	out := make([]string, 0, len(r))
-	for i := range r {
-		out = append(out, string(r[:i])+string(r[i+1:]))
+func better(a, b Result) int {
+	if a.Score != b.Score {
+		return cmp.Compare(b.Score, a.Score)
 	}
-	return out
+	return strings.Compare(a.ID, b.ID)
 }
 
-// distance is the optimal-string-alignment edit distance, or max+1 when it
-// exceeds max.
-func distance(a, b []rune, limit int) int {
-	if d := len(a) - len(b); d > limit || -d > limit {
-		return limit + 1
-	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			rowMin = min(rowMin, cur[j])
+func (t *topK) add(r Result) {
+	if t.limit <= 0 || len(t.out) < t.limit {
+		t.out = append(t.out, r)
+		if t.limit > 0 {
+			slices.SortFunc(t.out, better)
 		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
+		return
 	}
-	return prev[len(b)]
+	last := len(t.out) - 1
+	if better(r, t.out[last]) >= 0 {
+		return
+	}
+	t.out[last] = r
+	for i := last; i > 0 && better(t.out[i], t.out[i-1]) < 0; i-- {
+		t.out[i], t.out[i-1] = t.out[i-1], t.out[i]
+	}
 }
 
-func hasPrefix(words, prefix []string) bool {
-	if len(prefix) > len(words) {
-		return false
+func (t *topK) sorted() []Result {
+	if t.limit <= 0 {
+		slices.SortFunc(t.out, better)
 	}
-	for i := range prefix {
-		if words[i] != prefix[i] {
-			return false
-		}
+	if len(t.out) == 0 {
+		return nil
 	}
-	return true
-}
-
-func appendOnce(list []int32, id int32) []int32 {
-	for _, v := range list {
-		if v == id {
-			return list
-		}
-	}
-	return append(list, id)
+	return t.out
 }

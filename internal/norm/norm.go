@@ -1,48 +1,162 @@
-// Package norm folds text for matching: lower case, Latin accents removed,
-// Arabic diacritics and letter variants unified, punctuation turned into
+// Package norm folds text for matching: lower case, punctuation turned into
 // spaces, apostrophes dropped ("don't" → "dont"), and a letter repeated
-// three or more times kept once ("hellooo" → "hello", "hiii" → "hi"). Letters and combining marks
-// of other scripts (Devanagari, Bengali, Ethiopic) are kept as they are, since
-// there they carry meaning. The same folding is applied to content and to
-// what users type, so curators write patterns the way the README says.
+// three or more times kept once ("hellooo" → "hello", "hiii" → "hi").
+//
+// Accents and tone marks on Latin letters are removed, whether typed as one
+// character or as a letter and a combining mark ("école", Yoruba
+// "ìrànlọ́wọ́"). What else a language needs is data in its own
+// faq/<lang>/language.txt, added here with Add when content loads: the
+// scripts whose marks are removed (Arabic harakat) and letters read as
+// others (Arabic letter variants, Hausa hooked letters, Devanagari letters
+// typed with or without a separate nukta). Marks of other scripts
+// (Devanagari, Bengali, Ethiopic vowel signs) are kept, since there they
+// carry meaning. The same folding is applied to content and to what users
+// type, so curators write patterns the way faq/README.md says.
 package norm
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+
+	unorm "golang.org/x/text/unicode/norm"
 )
 
-// latin maps precomposed Latin letters to their unaccented form.
-var latin = map[rune]string{}
+// Rules are what a language's data adds to folding (faq/<lang>/language.txt,
+// sections [language] and [folding]).
+type Rules struct {
+	// Letters maps a letter to what it is read as: Arabic "أ" to "ا", a
+	// Devanagari letter typed as one character to the letter and its nukta.
+	// An empty string removes the letter (the Arabic tatweel).
+	Letters map[rune]string
+	// Marks names scripts (as Go's unicode.Scripts does: "Arabic") whose
+	// combining marks are removed: accents, tone marks, harakat.
+	Marks []string
+}
+
+// table is the folding in force: the union of every language's Rules.
+type table struct {
+	letters map[rune]string
+	marks   []*unicode.RangeTable
+	names   []string
+}
+
+var current atomic.Pointer[table]
 
 func init() {
-	groups := map[string]string{
-		"a": "àáâãäåāăąǎ", "b": "ɓ", "c": "çćĉċč", "d": "ďđɗ", "e": "èéêëēĕėęěẹẽ", "g": "ĝğġģ", "h": "ĥħ",
-		"i": "ìíîïĩīĭįıǐ", "j": "ĵ", "k": "ķƙ", "l": "ĺļľŀł", "n": "ñńņňŉ", "o": "òóôõöøōŏőǒọ",
-		"r": "ŕŗř", "s": "śŝşšș", "t": "ţťŧț", "u": "ùúûüũūŭůűųǔụ", "w": "ŵ", "y": "ýÿŷỳƴ", "z": "źżž",
-		"ss": "ß", "ae": "æ", "oe": "œ",
-	}
-	for plain, accented := range groups {
-		for _, r := range accented {
-			latin[r] = plain
+	// Latin letters carry accents and tone marks that people often leave
+	// out ("ecole", Yoruba "iranlowo"): every language written in Latin
+	// letters is read without them. These letters are not decomposed by
+	// Unicode, so they are listed.
+	t, _ := build(nil, Rules{Marks: []string{"Latin"}, Letters: map[rune]string{
+		'đ': "d", 'ħ': "h", 'ı': "i", 'ŀ': "l", 'ł': "l", 'ŉ': "n", 'ø': "o", 'ŧ': "t", 'ß': "ss", 'æ': "ae", 'œ': "oe",
+	}})
+	current.Store(t)
+}
+
+// Add adds a language's rules to the folding in force. Folding must be the
+// same for content and for what users type, in every language, and a
+// message is folded before its language is known: so the rules of every
+// language loaded apply to all text. Rules only ever add equivalences, so
+// adding the same rules again changes nothing.
+func Add(r Rules) error {
+	for {
+		old := current.Load()
+		t, err := build(old, r)
+		if err != nil {
+			return err
+		}
+		if t == old || current.CompareAndSwap(old, t) {
+			return nil
 		}
 	}
-	arabic := map[rune]string{'أ': "ا", 'إ': "ا", 'آ': "ا", 'ٱ': "ا", 'ة': "ه", 'ى': "ي", 'ؤ': "و", 'ئ': "ي"}
-	for r, s := range arabic {
-		latin[r] = s
+}
+
+func build(old *table, r Rules) (*table, error) {
+	t := &table{letters: map[rune]string{}}
+	if old != nil {
+		maps.Copy(t.letters, old.letters)
+		t.marks, t.names = slices.Clone(old.marks), slices.Clone(old.names)
 	}
-	// Bengali and Devanagari letters with a nukta can be typed as one
-	// character or as the letter plus the nukta; keyboards differ, so both
-	// are read as the two-part form.
-	nukta := map[rune]string{
-		'\u09dc': "\u09a1\u09bc", '\u09dd': "\u09a2\u09bc", '\u09df': "\u09af\u09bc", // ড় ঢ় য়
-		'\u0958': "\u0915\u093c", '\u0959': "\u0916\u093c", '\u095a': "\u0917\u093c", '\u095b': "\u091c\u093c", // क़ ख़ ग़ ज़
-		'\u095c': "\u0921\u093c", '\u095d': "\u0922\u093c", '\u095e': "\u092b\u093c", '\u095f': "\u092f\u093c", // ड़ ढ़ फ़ य़
+	changed := old == nil
+	for _, name := range r.Marks {
+		if slices.Contains(t.names, name) {
+			continue
+		}
+		rt := unicode.Scripts[name]
+		if rt == nil {
+			return nil, fmt.Errorf("%q is not a Unicode script name (Latin, Arabic, Devanagari, …)", name)
+		}
+		t.marks, t.names, changed = append(t.marks, rt), append(t.names, name), true
+		// a precomposed letter of the script is read as its base letter
+		for _, rg := range rt.R16 {
+			for c := rune(rg.Lo); c <= rune(rg.Hi); c += rune(rg.Stride) {
+				decompose(t, c)
+			}
+		}
+		for _, rg := range rt.R32 {
+			for c := rune(rg.Lo); c <= rune(rg.Hi); c += rune(rg.Stride) {
+				decompose(t, c)
+			}
+		}
 	}
-	for r, s := range nukta {
-		latin[r] = s
+	for from, to := range r.Letters {
+		from = unicode.ToLower(from)
+		if s, ok := t.letters[from]; !ok || s != to {
+			t.letters[from], changed = to, true
+		}
 	}
+	if !changed {
+		return old, nil
+	}
+	// a letter read as a letter that is itself read as another (ǣ → æ →
+	// ae) is read as the last, so that folding folded text changes nothing
+	for from, to := range t.letters {
+		for range 4 {
+			r, size := utf8.DecodeRuneInString(to)
+			next, ok := t.letters[r]
+			if size == 0 || size != len(to) || !ok || r == from {
+				break
+			}
+			to = next
+		}
+		t.letters[from] = to
+	}
+	return t, nil
+}
+
+// decompose maps a letter that Unicode writes as a base letter and
+// combining marks to its base letter.
+func decompose(t *table, c rune) {
+	if !unicode.IsLetter(c) {
+		return
+	}
+	d := []rune(unorm.NFD.String(string(c)))
+	if len(d) < 2 || !unicode.IsLetter(d[0]) {
+		return
+	}
+	for _, m := range d[1:] {
+		if !unicode.Is(unicode.Mn, m) {
+			return
+		}
+	}
+	if _, set := t.letters[unicode.ToLower(c)]; !set {
+		t.letters[unicode.ToLower(c)] = string(unicode.ToLower(d[0]))
+	}
+}
+
+// foldsMarks reports whether combining marks after the letter are removed.
+func (t *table) foldsMarks(r rune) bool {
+	for _, rt := range t.marks {
+		if unicode.Is(rt, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // Version changes whenever Fold folds some text differently, so that what
@@ -118,9 +232,11 @@ func appendLetter(b []byte, c byte, run int) ([]byte, int) {
 }
 
 func foldUnicode(s string) string {
+	t := current.Load()
 	b := make([]rune, 0, len(s))
 	space := true
-	run := 0 // how many times the last letter of b was typed in a row
+	run := 0           // how many times the last letter of b was typed in a row
+	dropMarks := false // the last letter written takes no combining marks
 	add := func(r rune) {
 		if isMark(r) { // a vowel sign typed twice or more ("নাাাা") counts once
 			if len(b) > 0 && b[len(b)-1] == r {
@@ -151,15 +267,21 @@ func foldUnicode(s string) string {
 			continue // don't → dont
 		case isInvisible(r):
 			continue
-		case r >= 0x064B && r <= 0x0652 || r == 0x0640: // Arabic harakat, tatweel
-			continue
+		case dropMarks && (unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r)):
+			continue // an accent, tone mark or haraka typed on its own
 		}
 		r = unicode.ToLower(r)
-		if m, ok := latin[r]; ok {
+		m, mapped := t.letters[r]
+		if unicode.IsLetter(r) && (!mapped || m != "") {
+			dropMarks = t.foldsMarks(r)
+		}
+		if mapped {
 			for _, mr := range m {
 				add(mr)
 			}
-			space = false
+			if m != "" {
+				space = false
+			}
 			continue
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || isMark(r) {
@@ -167,6 +289,7 @@ func foldUnicode(s string) string {
 			space = false
 			continue
 		}
+		dropMarks = false
 		if !space {
 			b, run = append(b, ' '), 0
 			space = true

@@ -2,6 +2,20 @@ package norm
 
 import "testing"
 
+// Rules as faq/ar, faq/ha and faq/hi give them in their language.txt.
+func init() {
+	rules := []Rules{
+		{Marks: []string{"Arabic"}, Letters: map[rune]string{'أ': "ا", 'إ': "ا", 'آ': "ا", 'ٱ': "ا", 'ة': "ه", 'ى': "ي", 'ؤ': "و", 'ئ': "ي", 'ـ': ""}},
+		{Letters: map[rune]string{'ɓ': "b", 'ɗ': "d", 'ƙ': "k", 'ƴ': "y"}},
+		{Letters: map[rune]string{'\u095b': "\u091c\u093c", '\u09df': "\u09af\u09bc", '\u09dc': "\u09a1\u09bc"}},
+	}
+	for _, r := range rules {
+		if err := Add(r); err != nil {
+			panic(err)
+		}
+	}
+}
+
 func TestFold(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"Don't SEND it!!", "dont send it"},
@@ -11,8 +25,12 @@ func TestFold(t *testing.T) {
 		{"أنا خائفة", "انا خايفه"},
 		{"मुझे मदद चाहिए", "मुझे मदद चाहिए"},
 		{"help\u200f me", "help me"},
-		{"\u09df\u09dc", "\u09af\u09bc\u09a1\u09bc"}, // য় ড় typed as one character each
-		{"\u095b", "\u091c\u093c"},                   // ज़
+		{"\u09df\u09dc", "\u09af\u09bc\u09a1\u09bc"},                 // য় ড় typed as one character each
+		{"\u095b", "\u091c\u093c"},                                   // ज़
+		{"ìrànlọ́wọ́", "iranlowo"},                                   // Yoruba tone marks
+		{"i\u0300ra\u0300nlo\u0323\u0301wo\u0323\u0301", "iranlowo"}, // the same typed as letters and marks (NFD)
+		{"مُسَاعَدَة", "مساعده"},                                     // harakat
+		{"\u0301abc", "\u0301abc"},                                   // a mark with no letter before it stays
 	} {
 		if got := Fold(tc.in); got != tc.want {
 			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
@@ -60,7 +78,7 @@ func TestFoldRunsAfterCase(t *testing.T) {
 // FuzzFold checks that folding never panics, that folding folded text
 // changes nothing, and that the ASCII fast path agrees with the general one.
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"Don't SEND it!!", "hellooo", "diEee", "ee'e", "أنا خائفة", "मुझे मदद", "Ƙofa", "ßs", "\u09df", "a\u200ba"} {
+	for _, s := range []string{"Don't SEND it!!", "hellooo", "diEee", "ee'e", "أنا خائفة", "मुझे मदद", "Ƙofa", "ßs", "\u09df", "a\u200ba", "ìrànlọ́wọ́", "e\u0301\u0301", "مُـسَا"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -74,4 +92,19 @@ func FuzzFold(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Adding rules twice, or rules already in force, changes nothing; an
+// unknown script is refused.
+func TestAdd(t *testing.T) {
+	before := current.Load()
+	if err := Add(Rules{Marks: []string{"Latin"}, Letters: map[rune]string{'ɓ': "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	if current.Load() != before {
+		t.Error("adding rules already in force made a new table")
+	}
+	if err := Add(Rules{Marks: []string{"Klingon"}}); err == nil {
+		t.Error("an unknown script was accepted")
+	}
 }

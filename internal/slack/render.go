@@ -129,22 +129,9 @@ func appRedirect(appID, teamID string) string {
 	return "https://slack.com/app_redirect?" + url.Values{"app": {appID}, "team": {teamID}}.Encode()
 }
 
-func defaultPrivateLabel(lang string) string {
-	base, _, _ := strings.Cut(lang, "-")
-	if l, ok := privateLabels[strings.ToLower(base)]; ok {
-		return l
-	}
-	return privateLabels["en"]
-}
-
-var privateLabels = map[string]string{
-	"en": "Open a private chat",
-	"es": "Abrir un chat privado",
-	"fr": "Ouvrir une conversation privée",
-	"pt": "Abrir uma conversa privada",
-	"de": "Privaten Chat öffnen",
-	"sw": "Fungua mazungumzo ya faragha",
-}
+// defaultPrivateLabel is the label when the caller gives none; salama
+// serve gives the reply's language's own (locales, button_private).
+func defaultPrivateLabel(string) string { return "Open a private chat" }
 
 // mediaOf maps a shared file's MIME type to the kind of media it is.
 func mediaOf(mime string) chat.Media {

@@ -270,7 +270,7 @@ func (a *Adapter) registerCommands(ctx context.Context) {
 	a.setCommands(ctx, def, "")
 	seen := map[string]bool{}
 	for _, l := range langs {
-		code := languageCode(l)
+		code := languageCode(l, a.cfg.Aliases(l))
 		if code == "" || seen[code] {
 			continue
 		}
@@ -280,24 +280,23 @@ func (a *Adapter) registerCommands(ctx context.Context) {
 }
 
 // languageCode is the language_code Telegram knows a language by: a
-// two-letter ISO 639-1 code, "pt" for "pt-BR". Filipino has none; Telegram
-// apps in Filipino report "tl" (Tagalog), so its menu goes there. A
-// language without a two-letter code gets no menu of its own ("") and sees
+// two-letter ISO 639-1 code, "pt" for "pt-BR". A language with none uses
+// its first two-letter alias from its facts (Filipino's apps report "tl",
+// Tagalog). A language with neither gets no menu of its own ("") and sees
 // the default one.
-func languageCode(lang string) string {
-	tag, err := language.Parse(lang)
-	if err != nil {
-		return ""
+func languageCode(lang string, aliases []string) string {
+	if tag, err := language.Parse(lang); err == nil {
+		if base, _ := tag.Base(); len(base.String()) == 2 {
+			return base.String()
+		}
 	}
-	base, _ := tag.Base()
-	code := base.String()
-	if code == "fil" {
-		code = "tl"
+	for _, a := range aliases {
+		// as written: x/text would read "tl" back as "fil"
+		if base, _, _ := strings.Cut(strings.ToLower(a), "-"); len(base) == 2 {
+			return base
+		}
 	}
-	if len(code) != 2 {
-		return ""
-	}
-	return code
+	return ""
 }
 
 func (a *Adapter) setCommands(ctx context.Context, lang, code string) {

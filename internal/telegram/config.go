@@ -85,6 +85,10 @@ type Config struct {
 	// conversation to a private chat, in the reply's language; the main
 	// program gives the translated one. Default: English.
 	PrivateLabel func(lang string) string
+	// Aliases returns the other tags a language is known by (its facts,
+	// faq/<lang>/language.txt), for the command menu of a language with no
+	// two-letter code. Default: none.
+	Aliases func(lang string) []string
 
 	// Sleep waits for d or until ctx is done; every wait of the adapter (rate
 	// limits, retry_after, backoff) goes through it, so tests can scale time.
@@ -173,6 +177,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.PrivateLabel == nil {
 		c.PrivateLabel = func(string) string { return "Continue in a private chat" }
+	}
+	if c.Aliases == nil {
+		c.Aliases = func(string) []string { return nil }
 	}
 	if c.Sleep == nil {
 		c.Sleep = channel.Sleep

@@ -27,7 +27,8 @@
 // At start Run also calls getMe (unless Config.BotUsername is set) and
 // registers the command menu with setMyCommands: once without a
 // language_code, in English, and once for each of the engine's languages
-// that has a two-letter code ("tl" for Filipino). While Telegram is
+// that has a two-letter code, or a two-letter alias in its facts ("tl" for
+// Filipino, Config.Aliases). While Telegram is
 // unreachable, set-up is retried with backoff, logged at error and shown by
 // [Adapter.Health]; a refused token ends Run with an Unauthorized error.
 //

@@ -163,7 +163,6 @@ func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
 	return channel.Sleep(ctx, d/1000)
 }
 
-
 // mustStart runs an adapter for engine against a fake Graph API and waits
 // until it is ready. It is stopped when the test ends; the logs must then
 // hold no phone number, no text.
