@@ -33,6 +33,7 @@ type Platform string
 const (
 	Telegram Platform = "telegram"
 	Slack    Platform = "slack"
+	WhatsApp Platform = "whatsapp"
 	Console  Platform = "console"
 )
 
@@ -63,6 +64,9 @@ const (
 	MediaVoice    Media = "voice"
 	MediaSticker  Media = "sticker"
 	MediaDocument Media = "document"
+	// MediaOther is something that is not text and not a file: a shared
+	// location, a contact card. The engine answers it as a file.
+	MediaOther Media = "other"
 )
 
 // User identifies a person on a platform. ID is the platform's raw id: it is
@@ -287,6 +291,9 @@ type Observer interface {
 	// "conversation_full" or "busy" (the queues are full and the platform
 	// was asked to deliver it again later).
 	Dropped(p Platform, reason string)
+	// Event counts something a platform reported that needs no answer,
+	// by a fixed word: a WhatsApp status callback ("status_delivered").
+	Event(p Platform, name string)
 }
 
 // NopObserver ignores every event.
@@ -297,3 +304,4 @@ func (NopObserver) SendError(Platform, string)                    {}
 func (NopObserver) RateLimitWait(Platform, time.Duration)         {}
 func (NopObserver) Queue(Platform, int)                           {}
 func (NopObserver) Dropped(Platform, string)                      {}
+func (NopObserver) Event(Platform, string)                        {}
