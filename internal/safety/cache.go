@@ -131,6 +131,7 @@ func decodeScorer(data []byte) (*Scorer, error) {
 	if f.HasLex {
 		s.lex = newLexicon(nil, nil)
 		s.lex.words, s.lex.prefixes, s.lex.longest = f.Words, f.Prefixes, f.Longest
+		s.lex.index()
 	}
 	return s, nil
 }
