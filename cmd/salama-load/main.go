@@ -8,6 +8,7 @@
 //	                                   normal users, Telegram's real limits, optionally kill -9 and restart mid-flood
 //	salama-load slowbodies [flags]     salama serve as a child process: 300 slow 1 MiB unauthenticated bodies on the
 //	                                   Slack endpoint, resident memory before, during and after
+//	salama-load whatsapp [flags]       the WhatsApp adapter in this process: 1,000 signed deliveries/s from 5,000 users
 //
 // `salama-load <scenario> -h` lists a scenario's flags. Each scenario
 // reports what it measured and exits 1 when an expectation failed: a reply
@@ -44,7 +45,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runFlood(ctx, args, stdout, stderr)
 	case "slowbodies":
 		return runSlowBodies(ctx, args, stdout, stderr)
+	case "whatsapp":
+		return runWhatsApp(ctx, args, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "salama-load: unknown scenario %q: throughput, flood or slowbodies\n", scenario)
+	fmt.Fprintf(stderr, "salama-load: unknown scenario %q: throughput, flood, slowbodies or whatsapp\n", scenario)
 	return 2
 }

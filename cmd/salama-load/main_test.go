@@ -18,6 +18,15 @@ func TestThroughputSmoke(t *testing.T) {
 	}
 }
 
+func TestWhatsAppSmoke(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"whatsapp", "-rate", "50", "-duration", "1s", "-users", "20",
+		"-devset", "../../faq/en/questions.tsv"}, &out, &errOut)
+	if code != 0 || !strings.Contains(out.String(), "lost replies       0") {
+		t.Errorf("exit %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+}
+
 func TestUnknownScenario(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"stampede"}, &out, &errOut); code != 2 {

@@ -47,7 +47,6 @@ func salamaBinary(ctx context.Context, path, dir string) (string, error) {
 	return out, nil
 }
 
-// freeAddr is a loopback address whose port was free a moment ago.
 func newChild(bin, dir string, settings map[string]string) (*child, error) {
 	addr, err := freeAddr()
 	if err != nil {

@@ -155,7 +155,7 @@ func runGaps(ctx context.Context, args []string, stdout io.Writer, now time.Time
 
 // runData handles `salama data forget --platform P --user ID`.
 func runData(ctx context.Context, args []string, stdout io.Writer) error {
-	const synopsis = "forget --platform telegram|slack|console --user ID [--data DIR]"
+	const synopsis = "forget --platform telegram|slack|whatsapp|console --user ID [--data DIR]"
 	if len(args) > 0 && isHelp(args[0]) {
 		fmt.Fprintf(stdout, "Usage: salama data %s\n", synopsis)
 		return nil
@@ -163,7 +163,7 @@ func runData(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "forget" {
 		return usageError{errors.New("usage: salama data " + synopsis)}
 	}
-	fs := newFlags("data forget", "--platform telegram|slack|console --user ID [--data DIR]\n\nDeletes what is stored about one user, says what it found, and compacts\nthe database so that the record cannot be read back from the file.", stdout)
+	fs := newFlags("data forget", "--platform telegram|slack|whatsapp|console --user ID [--data DIR]\n\nDeletes what is stored about one user, says what it found, and compacts\nthe database so that the record cannot be read back from the file.\nOn WhatsApp the id is the phone number with its country code.", stdout)
 	st := storeFlags(fs.FlagSet)
 	platform := fs.String("platform", "", "telegram, slack or console")
 	user := fs.String("user", "", "the user's id on that platform (Telegram: the numeric id; Slack: U…)")
@@ -176,8 +176,17 @@ func runData(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	switch chat.Platform(*platform) {
 	case chat.Telegram, chat.Slack, chat.Console:
+	case chat.WhatsApp:
+		// WhatsApp's id is the number as digits: "+254 712-345 678" is
+		// 254712345678.
+		*user = strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, *user)
 	default:
-		return usageError{fmt.Errorf("--platform must be telegram, slack or console, not %q", *platform)}
+		return usageError{fmt.Errorf("--platform must be telegram, slack, whatsapp or console, not %q", *platform)}
 	}
 	if *user == "" {
 		return usageError{errors.New("--user is required")}

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"flag"
 	"log/slog"
+	"strings"
 
 	"github.com/salama-safety/salama/internal/channel"
 	"github.com/salama-safety/salama/internal/chat"
 	"github.com/salama-safety/salama/internal/slack"
 	"github.com/salama-safety/salama/internal/telegram"
+	"github.com/salama-safety/salama/internal/whatsapp"
 )
 
 // channelEntry is everything `salama serve` knows about one channel: its
@@ -43,7 +45,7 @@ type channelDeps struct {
 
 // channelEntries lists the channels `salama serve` can run.
 func channelEntries() []*channelEntry {
-	return []*channelEntry{telegramEntry(), slackEntry()}
+	return []*channelEntry{telegramEntry(), slackEntry(), whatsappEntry()}
 }
 
 func telegramEntry() *channelEntry {
@@ -115,6 +117,45 @@ func slackEntry() *channelEntry {
 				BotToken: botToken, AppToken: appToken, SigningSecret: secret, APIURL: apiURL, Country: country,
 				Logger: d.log, Observer: d.obs,
 				PrivateLabel: func(lang string) string { return d.label(lang, "button_private") },
+			}, d.engine)
+		},
+	}
+}
+
+func whatsappEntry() *channelEntry {
+	var token, phoneID, appSecret, verifyToken, apiURL string
+	return &channelEntry{
+		name: "whatsapp",
+		register: func(fs *flag.FlagSet, secrets *secretFlags) {
+			secrets.add(fs, &token, "whatsapp-token", "WHATSAPP_TOKEN", "WhatsApp Cloud API access token; turns WhatsApp on")
+			setting(fs, &phoneID, "whatsapp-phone-number-id", "WHATSAPP_PHONE_NUMBER_ID", "", "the Cloud API id of the business phone number")
+			secrets.add(fs, &appSecret, "whatsapp-app-secret", "WHATSAPP_APP_SECRET", "the Meta app's secret, which signs the webhook calls")
+			secrets.add(fs, &verifyToken, "whatsapp-verify-token", "WHATSAPP_VERIFY_TOKEN", "the verify token of the webhook handshake")
+			setting(fs, &apiURL, "whatsapp-api-url", "WHATSAPP_API_URL", "", "Graph API base URL with its version (tests, on-premises proxies)")
+		},
+		on: func() bool { return token != "" },
+		check: func() error {
+			set := map[string]string{"WHATSAPP_TOKEN": token, "WHATSAPP_PHONE_NUMBER_ID": phoneID,
+				"WHATSAPP_APP_SECRET": appSecret, "WHATSAPP_VERIFY_TOKEN": verifyToken}
+			var missing []string
+			some := apiURL != ""
+			for _, name := range []string{"WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"} {
+				if set[name] == "" {
+					missing = append(missing, name)
+				} else {
+					some = true
+				}
+			}
+			if some && len(missing) > 0 {
+				return errors.New("whatsapp settings are set but " + strings.Join(missing, ", ") + " not")
+			}
+			return nil
+		},
+		mode: func() string { return "webhook " + whatsapp.Path },
+		build: func(d channelDeps) (channel.Adapter, error) {
+			return whatsapp.New(whatsapp.Config{
+				Token: token, PhoneNumberID: phoneID, AppSecret: appSecret, VerifyToken: verifyToken, APIURL: apiURL,
+				Logger: d.log, Observer: d.obs, Label: d.label,
 			}, d.engine)
 		},
 	}

@@ -38,10 +38,15 @@ var planted = map[string]string{
 	"SLACK_BOT_TOKEN":         "xoxb-PLANTED-slack-bot-token-3Kw",
 	"SLACK_APP_TOKEN":         "xapp-PLANTED-slack-app-token-5Vu",
 	"SLACK_SIGNING_SECRET":    "PLANTED-signing-secret-1Ts",
+	"WHATSAPP_TOKEN":          "EAAG-PLANTED-whatsapp-token-8Rp",
+	"WHATSAPP_APP_SECRET":     "PLANTED-whatsapp-app-secret-2Mn",
+	"WHATSAPP_VERIFY_TOKEN":   "PLANTED-whatsapp-verify-4Lb",
 }
 
 var settingVars = []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_API_URL",
-	"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "SALAMA_LOG_UNANSWERED", "SALAMA_RETENTION_DAYS"}
+	"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL",
+	"WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_API_URL",
+	"SALAMA_LOG_UNANSWERED", "SALAMA_RETENTION_DAYS"}
 
 // clearSettings empties every setting of serve, and their _FILE forms.
 func clearSettings(t *testing.T) {
@@ -78,6 +83,11 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		fmt.Fprint(w, `{"ok":true,"user":{"id":"U1","locale":"en-US"}}`)
 	}))
 	defer slackFake.Close()
+	graphFake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"id":"1555000"}`)
+	}))
+	defer graphFake.Close()
 
 	secretDir := t.TempDir()
 	viaFiles := func(t *testing.T) {
@@ -110,8 +120,10 @@ func TestSecretsNeverPrinted(t *testing.T) {
 				{name: "mistyped flag", args: []string{"--telegram-tokn", "x"}, wantCode: 2},
 				{name: "half-configured", env: map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example/tg", "TELEGRAM_WEBHOOK_SECRET": "-"}, wantCode: 2},
 				{name: "bad value", env: map[string]string{"SALAMA_RETENTION_DAYS": "soon"}, wantCode: 2},
-				{name: "token refused", env: map[string]string{"TELEGRAM_API_URL": refusing.URL, "SLACK_BOT_TOKEN": "-", "SLACK_APP_TOKEN": "-", "SLACK_SIGNING_SECRET": "-"}, wantCode: 2}, // a refused token is a configuration error: systemd must not restart on it
-				{name: "serving", env: map[string]string{"SLACK_API_URL": slackFake.URL + "/api/", "SALAMA_LOG_UNANSWERED": "1"}, serve: true},
+				{name: "token refused", env: map[string]string{"TELEGRAM_API_URL": refusing.URL, "SLACK_BOT_TOKEN": "-", "SLACK_APP_TOKEN": "-", "SLACK_SIGNING_SECRET": "-",
+					"WHATSAPP_PHONE_NUMBER_ID": "1555000", "WHATSAPP_API_URL": refusing.URL}, wantCode: 2}, // a refused token is a configuration error: systemd must not restart on it
+				{name: "serving", env: map[string]string{"SLACK_API_URL": slackFake.URL + "/api/", "SALAMA_LOG_UNANSWERED": "1",
+					"WHATSAPP_PHONE_NUMBER_ID": "1555000", "WHATSAPP_API_URL": graphFake.URL}, serve: true},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					clearSettings(t)

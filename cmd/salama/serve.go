@@ -130,7 +130,7 @@ func (c *serveConfig) check() error {
 		some = some || ch.on()
 	}
 	if !some {
-		return usageError{errors.New("no channel is configured: set TELEGRAM_BOT_TOKEN and/or SLACK_BOT_TOKEN (see salama serve --help), or try `salama chat` in a terminal")}
+		return usageError{errors.New("no channel is configured: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN and/or WHATSAPP_TOKEN (see salama serve --help), or try `salama chat` in a terminal")}
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/salama-safety/salama/internal/chat"
 )
 
 // State is where a channel stands, for /readyz.
@@ -117,4 +119,72 @@ type Adapter interface {
 type Route struct {
 	Pattern string
 	Handler http.Handler
+}
+
+// Fatal marks a channel that stopped for good: its credentials were refused
+// or revoked (a Slack app uninstalled, a WhatsApp token expired). Stop
+// records why, once; Done is closed then, so that Run returns; Err is the
+// Unauthorized error Run returns. The zero value is ready to use and safe
+// for concurrent use.
+type Fatal struct {
+	once sync.Once
+	mu   sync.Mutex
+	done chan struct{}
+	why  string
+}
+
+func (f *Fatal) init() {
+	f.mu.Lock()
+	if f.done == nil {
+		f.done = make(chan struct{})
+	}
+	f.mu.Unlock()
+}
+
+// Stop records that the channel stopped for good, and why (a fixed word:
+// "app_uninstalled", "190"). Only the first call counts; it reports
+// whether this one did.
+func (f *Fatal) Stop(why string) bool {
+	f.init()
+	first := false
+	f.once.Do(func() {
+		f.mu.Lock()
+		f.why = why
+		f.mu.Unlock()
+		close(f.done)
+		first = true
+	})
+	return first
+}
+
+// Done is closed once Stop was called.
+func (f *Fatal) Done() <-chan struct{} {
+	f.init()
+	return f.done
+}
+
+// Err is nil until Stop was called, then an *Error with outcome
+// Unauthorized and the reason as its code.
+func (f *Fatal) Err() error {
+	f.init()
+	select {
+	case <-f.done:
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return Fail(Unauthorized, f.why)
+	default:
+		return nil
+	}
+}
+
+// Wire fills the fields of a dispatcher's Config that come from its
+// adapter.
+func (c Config) Wire(p chat.Platform, e chat.Engine, obs chat.Observer, log *slog.Logger, now func() time.Time) Config {
+	c.Platform, c.Engine, c.Observer, c.Logger, c.Now = p, e, obs, log, now
+	return c
+}
+
+// ObserveWaits is a Retry's OnRateLimit that reports each wait to obs.
+func ObserveWaits(p chat.Platform, obs chat.Observer) func(time.Duration) {
+	return func(d time.Duration) { obs.RateLimitWait(p, d) }
 }

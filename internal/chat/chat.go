@@ -33,6 +33,7 @@ type Platform string
 const (
 	Telegram Platform = "telegram"
 	Slack    Platform = "slack"
+	WhatsApp Platform = "whatsapp"
 	Console  Platform = "console"
 )
 
@@ -55,8 +56,9 @@ const (
 
 // Media is the kind of file a user sent. The bot never downloads it. The
 // engine answers a photo, a video or a document with a warning about
-// sexual images of children and where to report them, and a sticker, a GIF
-// or a voice note with "I can only read text".
+// sexual images of children and where to report them, and a sticker, a
+// GIF, a voice note or anything else (MediaOther) with "I can only read
+// text".
 type Media string
 
 // The media kinds adapters map their platform's files to.
@@ -68,6 +70,10 @@ const (
 	MediaSticker  Media = "sticker"
 	MediaGIF      Media = "gif"      // an animation picked from the app's GIF search
 	MediaDocument Media = "document" // any other file
+	// MediaOther is something that is not text and not a file: a shared
+	// location, a contact card. The engine answers it as a sticker: it
+	// reads only text.
+	MediaOther Media = "other"
 )
 
 // User identifies a person on a platform. ID is the platform's raw id: it is
@@ -293,6 +299,9 @@ type Observer interface {
 	// "conversation_full" or "busy" (the queues are full and the platform
 	// was asked to deliver it again later).
 	Dropped(p Platform, reason string)
+	// Event counts something a platform reported that needs no answer,
+	// by a fixed word: a WhatsApp status callback ("status_delivered").
+	Event(p Platform, name string)
 }
 
 // NopObserver ignores every event.
@@ -303,3 +312,4 @@ func (NopObserver) SendError(Platform, string)                    {}
 func (NopObserver) RateLimitWait(Platform, time.Duration)         {}
 func (NopObserver) Queue(Platform, int)                           {}
 func (NopObserver) Dropped(Platform, string)                      {}
+func (NopObserver) Event(Platform, string)                        {}

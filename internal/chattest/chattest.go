@@ -1,12 +1,17 @@
 // Package chattest holds test doubles shared by the adapters' tests: an
-// Observer that records delivery events and a buffer that logs can be
-// written to from several goroutines.
+// Observer that records delivery events, a buffer that logs can be written
+// to from several goroutines, and an HTTP client that reaches only
+// loopback.
 package chattest
 
 import (
 	"bytes"
+	"errors"
+	"net"
+	"net/http"
 	"slices"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/salama-safety/salama/internal/chat"
@@ -21,6 +26,7 @@ type Observer struct {
 	waits   []time.Duration
 	dropped []string
 	queue   int
+	events  []string
 }
 
 var _ chat.Observer = (*Observer)(nil)
@@ -53,6 +59,19 @@ func (o *Observer) Dropped(_ chat.Platform, reason string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.dropped = append(o.dropped, reason)
+}
+
+func (o *Observer) Event(_ chat.Platform, name string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.events = append(o.events, name)
+}
+
+// Events returns the platform events counted, in order.
+func (o *Observer) Events() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.events)
 }
 
 // Drops returns the reasons of the messages dropped on purpose, in order.
@@ -107,4 +126,34 @@ func (s *Buffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// LoopbackClient returns an HTTP client that fails the test on any request
+// that would leave the machine: tests reach only their fakes on loopback.
+func LoopbackClient(tb testing.TB) *http.Client {
+	return &http.Client{Timeout: 10 * time.Second, Transport: loopbackOnly{tb: tb}}
+}
+
+type loopbackOnly struct{ tb testing.TB }
+
+func (l loopbackOnly) RoundTrip(r *http.Request) (*http.Response, error) {
+	if host := r.URL.Hostname(); host != "localhost" {
+		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+			l.tb.Errorf("request to non-loopback host %q", host)
+			return nil, errors.New("chattest: non-loopback request refused")
+		}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// WaitUntil waits until cond holds, failing the test after five seconds.
+func WaitUntil(tb testing.TB, what string, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }

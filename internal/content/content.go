@@ -20,6 +20,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/salama-safety/salama/internal/i18n"
@@ -215,14 +216,28 @@ func load(faqFS, localesFS fs.FS, onlySource bool) (*Content, error) {
 		}
 		return a.ID < b.ID
 	})
+	// the other languages are independent of each other: read them side by
+	// side (start-up time), then gather them in a fixed order
+	var others []string
 	for tag := range tags {
-		if tag == SourceLanguage {
-			continue
+		if tag != SourceLanguage {
+			others = append(others, tag)
 		}
-		l, lerrs := loadLang(faqFS, tag, false)
-		errs = append(errs, lerrs...)
-		errs = append(errs, translateEntries(c, l, localesFS, broken)...)
-		c.Langs[tag] = l
+	}
+	slices.Sort(others)
+	loaded := make([]*Lang, len(others))
+	langErrs := make([][]error, len(others))
+	var wg sync.WaitGroup
+	for i, tag := range others {
+		wg.Go(func() {
+			l, errs := loadLang(faqFS, tag, false)
+			loaded[i], langErrs[i] = l, append(errs, translateEntries(c, l, localesFS, broken)...)
+		})
+	}
+	wg.Wait()
+	for i, tag := range others {
+		errs = append(errs, langErrs[i]...)
+		c.Langs[tag] = loaded[i]
 	}
 	for _, e := range en.Entries {
 		for _, r := range e.Related {

@@ -378,14 +378,15 @@ func (c *conv) mixed() chat.Reply {
 }
 
 // media answers a file the bot will not open, by its kind. A sticker, a
-// GIF or a voice note gets a plain "I can only read text" and the topics.
+// GIF, a voice note, a location or a contact card gets a plain "I can only
+// read text" and the topics.
 // A photo, a video or a file gets the warning about sexual images of
 // children, with where to report in the user's country; when the country
 // is not known, the reporting lines that work from any country and a
 // question: which country?
 func (c *conv) media() chat.Reply {
 	switch c.m.Media {
-	case chat.MediaSticker, chat.MediaGIF, chat.MediaVoice:
+	case chat.MediaSticker, chat.MediaGIF, chat.MediaVoice, chat.MediaOther:
 		r := c.topicMenu(nil)
 		r.Kind, r.Text = chat.KindMedia, c.t("media_text_only")
 		return r

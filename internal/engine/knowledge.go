@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -98,13 +99,20 @@ func Load(faqFS, localesFS fs.FS) (*Knowledge, error) {
 
 // LoadWith is Load with options.
 func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
+	// loading makes short-lived garbage in bursts: collect it less often
+	// while loading (a fifth of the collections), as normal afterwards
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	var texts *i18n.Bundle
+	var terr error
+	var loading sync.WaitGroup
+	loading.Go(func() { texts, terr = i18n.Load(localesFS) }) // beside the content
 	c, err := content.Load(faqFS, localesFS)
+	loading.Wait()
 	if err != nil {
 		return nil, err
 	}
-	texts, err := i18n.Load(localesFS)
-	if err != nil {
-		return nil, err
+	if terr != nil {
+		return nil, terr
 	}
 	k := &Knowledge{
 		Content: c, Texts: texts,

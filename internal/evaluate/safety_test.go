@@ -26,7 +26,7 @@ var victimCeiling = map[string]int{"en": 4, "bn": 1, "id": 1, "pt": 1}
 
 var floors = map[string]floor{
 	"en": {0.93, 0.85, 0.18},
-	"":   {0.88, 0.60, 0.26}, // every other language
+	"":   {0.88, 0.62, 0.28}, // every other language
 }
 
 // TestSafetyHeldOut checks the safety router on examples it was not trained

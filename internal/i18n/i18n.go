@@ -113,6 +113,16 @@ func ReadFile(fsys fs.FS, name string) (string, []Message, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	mf, out, err := parseFile(data, name)
+	if err != nil {
+		return "", nil, err
+	}
+	return mf.Tag.String(), out, nil
+}
+
+// parseFile parses a message file's bytes with go-i18n's parser, once: the
+// parsed file (for a go-i18n bundle) and its messages in file order.
+func parseFile(data []byte, name string) (*i18n.MessageFile, []Message, error) {
 	mf, err := i18n.ParseMessageFileBytes(data, path.Base(name), unmarshal)
 	if err != nil {
 		line := 1
@@ -120,7 +130,7 @@ func ReadFile(fsys fs.FS, name string) (string, []Message, error) {
 		if errors.As(err, &de) {
 			line, _ = de.Position()
 		}
-		return "", nil, &FileError{File: name, Line: line, Msg: "go-i18n cannot read this file: " + err.Error()}
+		return nil, nil, &FileError{File: name, Line: line, Msg: "go-i18n cannot read this file: " + err.Error()}
 	}
 	lines := headerLines(string(data))
 	out := make([]Message, 0, len(mf.Messages))
@@ -138,7 +148,7 @@ func ReadFile(fsys fs.FS, name string) (string, []Message, error) {
 		out = append(out, Message{ID: m.ID, Forms: forms, File: name, Line: line})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
-	return mf.Tag.String(), out, nil
+	return mf, out, nil
 }
 
 // headerLines maps each table header's dotted key to its line:
@@ -223,7 +233,6 @@ type Bundle struct {
 // Every problem found is returned, joined; each names its file and line.
 func Load(fsys fs.FS) (*Bundle, error) {
 	b := &Bundle{bundle: i18n.NewBundle(language.English), loc: map[string]*i18n.Localizer{}, has: map[string]map[string]bool{}, ids: map[string]map[string][]string{}, reviewed: map[string]map[string]bool{}}
-	b.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	files, err := Files(fsys)
 	if err != nil {
 		return nil, err
@@ -243,15 +252,18 @@ func Load(fsys fs.FS) (*Bundle, error) {
 				errs = append(errs, err)
 				continue
 			}
-			if _, err := b.bundle.ParseMessageFileBytes(data, name); err != nil {
-				_, _, ferr := ReadFile(fsys, name)
-				if ferr == nil {
-					ferr = &FileError{File: name, Line: 1, Msg: err.Error()}
+			mf, msgs, err := parseFile(data, name) // once, for go-i18n and for us
+			if err == nil {
+				err = b.bundle.AddMessages(mf.Tag, mf.Messages...)
+			}
+			if err != nil {
+				var ferr *FileError
+				if !errors.As(err, &ferr) {
+					err = &FileError{File: name, Line: 1, Msg: err.Error()}
 				}
-				errs = append(errs, ferr)
+				errs = append(errs, err)
 				continue
 			}
-			_, msgs, _ := ReadFile(fsys, name)
 			kind, _, _ := strings.Cut(name, ".")
 			for _, m := range msgs {
 				b.ids[tag][kind] = append(b.ids[tag][kind], m.ID)

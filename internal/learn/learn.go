@@ -32,8 +32,11 @@ import (
 	"slices"
 )
 
-// Buckets is the number of hash buckets features fall into.
-const Buckets = 1 << 20
+// Buckets is the number of hash buckets features fall into. 2^19 keeps a
+// model's bucket table in the processor's caches better than 2^20 (the
+// safety router's answers were a third faster) at the cost of about half a
+// point of held-out recall from the extra collisions; 2^18 cost a point.
+const Buckets = 1 << 19
 
 // Options shape the features and the training. The zero value is usable.
 type Options struct {

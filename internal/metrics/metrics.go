@@ -26,6 +26,7 @@ type Metrics struct {
 	waitTotal *prometheus.CounterVec
 	queue     *prometheus.GaugeVec
 	dropped   *prometheus.CounterVec
+	events    *prometheus.CounterVec
 }
 
 var _ chat.Observer = (*Metrics)(nil)
@@ -56,8 +57,11 @@ func New() *Metrics {
 		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "salama_dropped_total", Help: "Messages not answered on purpose, by channel and reason (throttled, conversation_full, busy).",
 		}, []string{"channel", "reason"}),
+		events: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "salama_platform_events_total", Help: "What a platform reported that needs no answer, by channel and event (WhatsApp status callbacks).",
+		}, []string{"channel", "event"}),
 	}
-	m.reg.MustRegister(m.replies, m.latency, m.sendErrs, m.waits, m.waitTotal, m.queue, m.dropped,
+	m.reg.MustRegister(m.replies, m.latency, m.sendErrs, m.waits, m.waitTotal, m.queue, m.dropped, m.events,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -87,6 +91,11 @@ func (m *Metrics) Queue(p chat.Platform, waiting int) {
 // Dropped counts a message not answered on purpose.
 func (m *Metrics) Dropped(p chat.Platform, reason string) {
 	m.dropped.WithLabelValues(string(p), reason).Inc()
+}
+
+// Event counts a platform's report that needs no answer.
+func (m *Metrics) Event(p chat.Platform, name string) {
+	m.events.WithLabelValues(string(p), name).Inc()
 }
 
 // Handler serves the metrics in the Prometheus text format.

@@ -19,6 +19,7 @@ func TestMetricsMove(t *testing.T) {
 	m.RateLimitWait(chat.Telegram, 2*time.Second)
 	m.Queue(chat.Slack, 3)
 	m.Dropped(chat.Telegram, "throttled")
+	m.Event(chat.WhatsApp, "status_read")
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
@@ -29,6 +30,7 @@ func TestMetricsMove(t *testing.T) {
 		`salama_rate_limit_wait_seconds_total{channel="telegram"} 2`,
 		`salama_queue_messages{channel="slack"} 3`,
 		`salama_dropped_total{channel="telegram",reason="throttled"} 1`,
+		`salama_platform_events_total{channel="whatsapp",event="status_read"} 1`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(string(body), want) {

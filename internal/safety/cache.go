@@ -63,7 +63,7 @@ func TrainCached(dir string, examples []content.Example, rules []content.Rule) *
 
 func cacheKey(examples []content.Example, rules []content.Rule) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00%+v\x00", cacheVersion, norm.Version, Options)
+	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%+v\x00", cacheVersion, norm.Version, learn.Buckets, Options)
 	for _, ex := range examples {
 		fmt.Fprintf(h, "e\x00%s\x00%s\x00%s\x00%s\n", ex.Lang, ex.Category, ex.Related, ex.Text)
 	}
@@ -131,6 +131,7 @@ func decodeScorer(data []byte) (*Scorer, error) {
 	if f.HasLex {
 		s.lex = newLexicon(nil, nil)
 		s.lex.words, s.lex.prefixes, s.lex.longest = f.Words, f.Prefixes, f.Longest
+		s.lex.index()
 	}
 	return s, nil
 }

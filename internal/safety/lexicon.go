@@ -13,8 +13,9 @@ import (
 // vocabulary then teaches the scorer about words no example used.
 type lexicon struct {
 	words    map[string]uint32 // word → bit per category index
-	prefixes map[string]uint32
+	prefixes map[string]uint32 // as stored; pindex serves lookups
 	longest  int
+	pindex   prefixIndex[uint32]
 	tokens   [numCategories]uint32
 }
 
@@ -48,7 +49,16 @@ func newLexicon(rules []content.Rule, common map[string]bool) *lexicon {
 			}
 		}
 	}
+	lx.index()
 	return lx
+}
+
+// index builds pindex from prefixes.
+func (lx *lexicon) index() {
+	lx.pindex = prefixIndex[uint32]{}
+	for p, bits := range lx.prefixes {
+		lx.pindex.add(p, bits)
+	}
 }
 
 // features appends the lexicon features of folded words.
@@ -56,9 +66,7 @@ func (lx *lexicon) features(words []string, dst []uint32) []uint32 {
 	var bits uint32
 	for _, w := range words {
 		bits |= lx.words[w]
-		for n := 1; n <= min(len(w), lx.longest); n++ {
-			bits |= lx.prefixes[w[:n]]
-		}
+		lx.pindex.each(w, func(b uint32) { bits |= b })
 	}
 	for i := range numCategories {
 		if bits&(1<<i) != 0 {

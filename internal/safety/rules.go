@@ -17,9 +17,7 @@ type Rules struct {
 	// against rules whose first word it contains: with twelve languages'
 	// lexicons this is what keeps the check fast.
 	byFirst  map[string][]int
-	byPrefix map[string][]int
-	// longestPrefix bounds the prefixes of a word worth looking up
-	longestPrefix int
+	byPrefix prefixIndex[int]
 }
 
 type compiled struct {
@@ -32,7 +30,7 @@ type compiled struct {
 // CompileRules compiles rules. A pattern that cannot be read, or a rule
 // whose category is unknown, is an *content.Error.
 func CompileRules(rules []content.Rule) (*Rules, error) {
-	r := &Rules{byFirst: map[string][]int{}, byPrefix: map[string][]int{}}
+	r := &Rules{byFirst: map[string][]int{}, byPrefix: prefixIndex[int]{}}
 	for _, rule := range rules {
 		items, err := compile(rule.Pattern)
 		if err != nil {
@@ -73,8 +71,7 @@ func (r *Rules) add(c compiled) {
 	r.rules = append(r.rules, c)
 	for _, alt := range c.items[0].alts {
 		if w := alt[0]; w.prefix {
-			r.byPrefix[w.text] = append(r.byPrefix[w.text], i)
-			r.longestPrefix = max(r.longestPrefix, len(w.text))
+			r.byPrefix.add(w.text, i)
 		} else {
 			r.byFirst[w.text] = append(r.byFirst[w.text], i)
 		}
@@ -87,20 +84,16 @@ func (r *Rules) Len() int { return len(r.rules) }
 // each calls fn with every rule that matches the words, possibly more than
 // once, in no particular order.
 func (r *Rules) each(words []string, fn func(i int)) {
-	try := func(pos int, idx []int) {
-		for _, i := range idx {
+	for pos, w := range words {
+		try := func(i int) {
 			if matchFrom(r.rules[i].items, words, pos, true) {
 				fn(i)
 			}
 		}
-	}
-	for pos, w := range words {
-		try(pos, r.byFirst[w])
-		for n := 1; n <= min(len(w), r.longestPrefix); n++ {
-			if idx, ok := r.byPrefix[w[:n]]; ok {
-				try(pos, idx)
-			}
+		for _, i := range r.byFirst[w] {
+			try(i)
 		}
+		r.byPrefix.each(w, try)
 	}
 }
 

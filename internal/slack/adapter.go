@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -120,11 +119,9 @@ type Adapter struct {
 	// bodies bounds the bodies read before their signature is checked.
 	bodies channel.Bodies
 
-	// dead is closed when the app is uninstalled or its token revoked:
+	// fatal is set when the app is uninstalled or its token revoked:
 	// nothing more can be sent, and Run returns.
-	dead     chan struct{}
-	deadOnce sync.Once
-	deadWhy  atomic.Pointer[string]
+	fatal channel.Fatal
 }
 
 var _ channel.Adapter = (*Adapter)(nil)
@@ -205,19 +202,15 @@ func New(cfg Config, e chat.Engine) (*Adapter, error) {
 		names:   slackCommands(e),
 		locales: channel.NewCache[string](cfg.LocaleCacheSize, cfg.LocaleTTL, cfg.Now),
 		lookups: map[string]*lookup{},
-		dead:    make(chan struct{}),
 		bodies:  channel.Bodies{Max: maxBody},
 	}
 	a.retry = channel.Retry{
-		MaxRetries: cfg.MaxRetries,
-		MaxWait:    cfg.MaxRetryWait,
-		Sleep:      cfg.Sleep,
-		OnRateLimit: func(wait time.Duration) {
-			a.obs.RateLimitWait(chat.Slack, wait)
-		},
+		MaxRetries:  cfg.MaxRetries,
+		MaxWait:     cfg.MaxRetryWait,
+		Sleep:       cfg.Sleep,
+		OnRateLimit: channel.ObserveWaits(chat.Slack, cfg.Observer),
 	}
-	q := cfg.Queue
-	q.Platform, q.Engine, q.Observer, q.Logger, q.Now = chat.Slack, e, cfg.Observer, a.log, cfg.Now
+	q := cfg.Queue.Wire(chat.Slack, e, cfg.Observer, a.log, cfg.Now)
 	q.Senders, q.DrainTimeout, q.ReplyTimeout = cfg.MaxConcurrent, cfg.DrainTimeout, cfg.ReplyTimeout
 	q.DedupWindow, q.DedupSize = cfg.DedupWindow, cfg.DedupSize
 	a.work = channel.NewDispatcher(q)
@@ -254,13 +247,11 @@ func (a *Adapter) Run(ctx context.Context) error {
 		a.setState(channel.Ready, "")
 		select {
 		case <-ctx.Done():
-		case <-a.dead:
+		case <-a.fatal.Done():
 		}
 	}
 	if err == nil {
-		if why := a.deadWhy.Load(); why != nil {
-			err = channel.Fail(channel.Unauthorized, *why)
-		}
+		err = a.fatal.Err()
 	}
 	a.work.Close()
 	if err != nil {
@@ -278,19 +269,8 @@ func (a *Adapter) setState(st channel.State, reason string) { a.status.Report(a.
 // die stops the channel for good: the app was uninstalled or its token
 // revoked. Replies in flight fail; Run returns.
 func (a *Adapter) die(why string) {
-	a.deadOnce.Do(func() {
-		a.deadWhy.Store(&why)
+	if a.fatal.Stop(why) {
 		a.setState(channel.Failed, why)
-		close(a.dead)
-	})
-}
-
-func (a *Adapter) isDead() bool {
-	select {
-	case <-a.dead:
-		return true
-	default:
-		return false
 	}
 }
 

@@ -216,8 +216,8 @@ func (a *Adapter) submitHome(id, user string) (*channel.Ticket, error) {
 
 // publishHome publishes the App Home view for user.
 func (a *Adapter) publishHome(ctx context.Context, user string, r chat.Reply) error {
-	if a.isDead() {
-		return channel.Fail(channel.Unauthorized, *a.deadWhy.Load())
+	if err := a.fatal.Err(); err != nil {
+		return err
 	}
 	r.Text = a.slackForms(r.Text)
 	view := slackapi.HomeTabViewRequest{

@@ -31,8 +31,8 @@ type target struct {
 // deliver renders r and sends it to t. Its errors are classified
 // (*channel.Error, a context error).
 func (a *Adapter) deliver(ctx context.Context, t target, r chat.Reply, extra ...chat.Choice) error {
-	if a.isDead() {
-		return channel.Fail(channel.Unauthorized, *a.deadWhy.Load())
+	if err := a.fatal.Err(); err != nil {
+		return err
 	}
 	r.Text = a.slackForms(r.Text)
 	blocks := renderBlocks(r, extra...)

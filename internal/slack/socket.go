@@ -34,7 +34,7 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 				return channel.Fail(channel.Unauthorized, code)
 			}
 			return nil
-		case <-a.dead:
+		case <-a.fatal.Done():
 			cancel()
 			<-errc
 			return nil

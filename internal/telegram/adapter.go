@@ -101,8 +101,7 @@ func New(cfg Config, engine chat.Engine) (*Adapter, error) {
 		Sleep:       cfg.Sleep,
 		OnRateLimit: a.onRateLimit,
 	}
-	q := cfg.Queue
-	q.Platform, q.Engine, q.Observer, q.Logger, q.Now = chat.Telegram, engine, cfg.Observer, a.log, cfg.Now
+	q := cfg.Queue.Wire(chat.Telegram, engine, cfg.Observer, a.log, cfg.Now)
 	q.Senders, q.DrainTimeout = cfg.MaxConcurrency, cfg.DrainTimeout
 	if q.ReplyTimeout <= 0 {
 		q.ReplyTimeout = 2 * time.Minute
