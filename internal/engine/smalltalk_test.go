@@ -183,7 +183,7 @@ func TestMediaByKind(t *testing.T) {
 	warning := knowledge.Texts.T("en", "media", nil)
 	textOnly := knowledge.Texts.T("en", "media_text_only", nil)
 	ask := knowledge.Texts.T("en", "media_country_ask", nil)
-	for _, m := range []chat.Media{chat.MediaSticker, chat.MediaGIF, chat.MediaVoice} {
+	for _, m := range []chat.Media{chat.MediaSticker, chat.MediaGIF, chat.MediaVoice, chat.MediaOther} {
 		r := respond(t, eng, chat.Message{Media: m, User: chat.User{Platform: chat.Telegram, ID: string(m)}})
 		if r.Kind != chat.KindMedia || r.Text != textOnly || strings.Contains(r.Text, warning) || !hasPayload(r, "topic:grooming") {
 			t.Errorf("%s = %s %q %v, want only text can be read, and the topics", m, r.Kind, r.Text, r.Choices)
