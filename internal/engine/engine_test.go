@@ -73,7 +73,8 @@ func TestJourney(t *testing.T) {
 	if more.FAQID != "sextortion.help-now" || len(more.Text) <= len(r.Text) {
 		t.Errorf("Tell me more = %s, %d chars", more.FAQID, len(more.Text))
 	}
-	respond(t, eng, chat.Message{Payload: choice(t, more, "yes:")})
+	thanks := respond(t, eng, chat.Message{Payload: choice(t, more, "yes:")})
+	choice(t, thanks, "menu:topics") // "thank you" for the vote, and the way on
 	rows, _ := store.Counts(ctx, "")
 	if !hasCount(rows, chat.EventHelpful, "sextortion.help-now") {
 		t.Errorf("helpful not counted: %+v", rows)

@@ -45,12 +45,12 @@ func (c *conv) payload(p string) chat.Reply {
 	case pYes, pNo:
 		if k.Entry(c.lang, arg) != nil {
 			ev, text := chat.EventHelpful, c.t("helpful_thanks")
-			// the thanks carries no FAQ id: the entry was counted when shown
-			r := chat.Reply{Kind: chat.KindCommand, Text: text}
+			// the thanks carries no FAQ id: the entry was counted when shown;
+			// either way, the way on
+			r := chat.Reply{Kind: chat.KindCommand, Text: text, Choices: []chat.Choice{c.topicsButton(), c.helplinesButton()}}
 			if verb == pNo {
 				ev = chat.EventUnhelpful
 				r.Text = c.t("unhelpful_thanks")
-				r.Choices = []chat.Choice{c.topicsButton(), c.helplinesButton()}
 			}
 			_ = c.e.count(c.ctx, ev, chat.KindAnswer, c.lang, arg, c.m.User.Platform)
 			return r
