@@ -38,7 +38,9 @@ type Knowledge struct {
 	// smallTalk maps a folded small-talk phrase (greetings, thanks, OK
 	// words, farewells) to each language's use of it (smalltalk.go)
 	smallTalk map[string][]socialUse
-	langs     []string
+	// smallTalkFirst holds the first word of every small-talk phrase
+	smallTalkFirst map[string]bool
+	langs          []string
 	// wordLangs maps a word to the languages that know it, bit i for
 	// langs[i]: one lookup per word when telling languages apart
 	wordLangs map[string]uint64

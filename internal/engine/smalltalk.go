@@ -54,7 +54,7 @@ type socialUse struct {
 // learnSmallTalk indexes the languages' small-talk phrases (folded) with
 // the languages that have them.
 func (k *Knowledge) learnSmallTalk() {
-	k.smallTalk = map[string][]socialUse{}
+	k.smallTalk, k.smallTalkFirst = map[string][]socialUse{}, map[string]bool{}
 	for _, code := range k.langs {
 		l := k.Content.Langs[code]
 		for _, set := range []struct {
@@ -63,6 +63,8 @@ func (k *Knowledge) learnSmallTalk() {
 		}{{l.Greetings, socialGreeting}, {l.OK, socialOK}, {l.Thanks, socialThanks}, {l.Bye, socialBye}} {
 			for f := range foldSet(set.items) {
 				k.smallTalk[f] = append(k.smallTalk[f], socialUse{code, set.kind})
+				first, _, _ := strings.Cut(f, " ")
+				k.smallTalkFirst[first] = true
 			}
 		}
 	}
@@ -114,12 +116,16 @@ func (k *Knowledge) smallTalkOf(text string, words []string, lang string) (kind 
 			kind = max(kind, mood)
 		}
 	}
-	// what folding left of an emoji (a variation selector, a skin tone)
-	words = slices.DeleteFunc(slices.Clone(words), func(w string) bool {
+	// a "word" with no letter or digit (what folding may leave of an emoji,
+	// a combining mark on nothing) is no word
+	noWord := func(w string) bool {
 		return !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
-	})
-	if len(words) > maxSmallTalkWords {
-		return socialNone, nil, false
+	}
+	if slices.ContainsFunc(words, noWord) {
+		words = slices.DeleteFunc(slices.Clone(words), noWord)
+	}
+	if len(words) > maxSmallTalkWords || len(words) > 0 && !k.smallTalkFirst[words[0]] {
+		return socialNone, nil, false // most messages: their first word starts no phrase
 	}
 	first, filler := true, false
 	prev := socialNone
