@@ -360,19 +360,13 @@ func (c *conv) text(text string) chat.Reply {
 	words := norm.Words(text) // folded once, for every check below
 	folded := strings.Join(words, " ")
 	if langs := c.k.helpLangs[folded]; len(langs) > 0 { // nothing but "help": the helplines at once
-		if d := c.k.detect(text, words, c.lang); d != "" {
-			c.lang = d
-		}
-		c.firstWords(text, langs)
+		c.settle(text, words, langs)
 		return c.helplines(true)
 	}
 	// only greetings, thanks, OK words, farewells and emoji: nothing for
 	// the safety router to read (smalltalk.go)
 	if kind, langs, ok := c.k.smallTalkOf(text, words, c.lang); ok {
-		if d := c.k.detect(text, words, c.lang); d != "" {
-			c.lang = d
-		}
-		c.firstWords(text, langs)
+		c.settle(text, words, langs)
 		return c.smallTalk(kind)
 	}
 	// a number of one or two digits presses a choice, or none: there is
@@ -543,6 +537,16 @@ func (c *conv) stripGreeting(folded string) (string, bool) {
 		words = words[1:]
 	}
 	return strings.Join(words, " "), greeted
+}
+
+// settle answers a help word or small talk in the language it is written
+// in: a script only one language uses, or else, for a first message, the
+// one language its phrases belong to (firstWords).
+func (c *conv) settle(text string, words, langs []string) {
+	if d := c.k.detect(text, words, c.lang); d != "" {
+		c.lang = d
+	}
+	c.firstWords(text, langs)
 }
 
 // firstWords settles the language from a greeting or a help word ("hola",
