@@ -61,7 +61,9 @@ func TestOffTopicDocsHideWhatDoesNotBeatThem(t *testing.T) {
 	if rs := ix.Match("who won the football match yesterday", MaxChoices); len(rs) != 0 {
 		t.Errorf("an off-topic question matched %v", rs)
 	}
-	if rs := ix.Match("zzzz qqqq", 0); len(rs) != 0 {
+	// (hashed features can collide: "zzzz" folds to "z", whose hash shares a
+	// bucket with a word of this index at 2^19 buckets; these do not)
+	if rs := ix.Match("xq jqv", 0); len(rs) != 0 {
 		t.Errorf("a question sharing nothing matched %v", rs)
 	}
 }
