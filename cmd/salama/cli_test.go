@@ -414,3 +414,40 @@ func TestOutputRedactsSecretsRead(t *testing.T) {
 		t.Errorf("short values must not be redacted: %q", b.String())
 	}
 }
+
+// eval safety --fresh scores only the examples of the folder given, with a
+// scorer trained on every example of the content.
+func TestEvalSafetyFresh(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "en"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	examples := "# a fresh set\n" +
+		"self-harm\thelp.talk-now\ti am going to end it all tonight, i already wrote the letters\n" +
+		"ordinary\tgrooming.what\twhat does grooming mean\n"
+	if err := os.WriteFile(filepath.Join(dir, "en", "safety-examples.txt"), []byte(examples), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := run(t, "", "eval", "safety", "--fresh", dir, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Part    string
+		Tallies map[string]map[string]struct{ N, Urgent, None int }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	en := rep.Tallies["en"]
+	if rep.Part != "fresh" || len(rep.Tallies) != 1 || len(en) != 2 || en["self-harm"].N != 1 || en["ordinary"].N != 1 {
+		t.Fatalf("scored %+v; want the two fresh examples only", rep)
+	}
+	if en["self-harm"].Urgent != 1 || en["ordinary"].Urgent != 0 {
+		t.Errorf("fresh verdicts %+v", en)
+	}
+	code, _, stderr = run(t, "", "eval", "safety", "--fresh", t.TempDir())
+	if code == 0 || !strings.Contains(stderr, "no <lang>/safety-examples.txt") {
+		t.Errorf("an empty fresh folder: exit %d %q", code, stderr)
+	}
+}

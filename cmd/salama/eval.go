@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/salama-safety/salama/internal/content"
@@ -51,6 +54,7 @@ func runEvalSafety(args []string, stdout io.Writer) error {
 	layer := fset.String("layer", evaluate.Combined, "what to evaluate: combined, rules-only or scorer-only")
 	misses := fset.Bool("misses", false, "list every example the router got wrong")
 	part := fset.String("part", evaluate.All, "examples scored: all (k-fold over all), dev (k-fold outside the sealed fifth) or sealed (train on dev, score the sealed fifth)")
+	fresh := fset.String("fresh", "", "train on every example and score instead the examples in this folder (<lang>/safety-examples.txt, the same format): messages nobody tuned on")
 	format := fset.String("format", "text", "text or json")
 	if err := parseEvalFlags(fset, args, folds); err != nil {
 		return err
@@ -65,8 +69,17 @@ func runEvalSafety(args []string, stdout io.Writer) error {
 	if *part != evaluate.All && *part != evaluate.Dev && *part != evaluate.Sealed {
 		return usageError{fmt.Errorf("--part %q: want all, dev or sealed", *part)}
 	}
-	rep, err := evaluate.Safety(k.Content, *layer, *folds, *part, k.KnownQuestion)
-	if err != nil {
+	var rep *evaluate.SafetyReport
+	if *fresh != "" {
+		examples, err := readFreshExamples(*fresh)
+		if err != nil {
+			return err
+		}
+		rep, err = evaluate.SafetyFresh(k.Content, *layer, examples, k.KnownQuestion)
+		if err != nil {
+			return err
+		}
+	} else if rep, err = evaluate.Safety(k.Content, *layer, *folds, *part, k.KnownQuestion); err != nil {
 		return err
 	}
 	if *format == "json" {
@@ -88,6 +101,8 @@ func writeSafetyReport(w io.Writer, rep *evaluate.SafetyReport, misses bool) {
 	switch {
 	case rep.Layer == evaluate.RulesOnly:
 		fmt.Fprintf(w, "Safety router, %s (no training: every example checked once), examples: %s\n\n", rep.Layer, rep.Part)
+	case rep.Part == evaluate.Fresh:
+		fmt.Fprintf(w, "Safety router, %s, trained on every example, scored on the fresh examples\n\n", rep.Layer)
 	case rep.Part == evaluate.Sealed:
 		fmt.Fprintf(w, "Safety router, %s, trained on the dev examples, scored on the sealed fifth\n\n", rep.Layer)
 	default:
@@ -159,4 +174,29 @@ func writeSafetyReport(w io.Writer, rep *evaluate.SafetyReport, misses bool) {
 			}
 		}
 	}
+}
+
+// readFreshExamples reads every <lang>/safety-examples.txt under dir: labelled
+// examples kept outside the content, for salama eval safety --fresh.
+func readFreshExamples(dir string) ([]content.Example, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*", "safety-examples.txt"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("--fresh %s: no <lang>/safety-examples.txt in it", dir)
+	}
+	var all []content.Example
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		examples, errs := content.ParseExamples(file, filepath.Base(filepath.Dir(file)), data)
+		if len(errs) > 0 {
+			return nil, errors.Join(errs...)
+		}
+		all = append(all, examples...)
+	}
+	return all, nil
 }

@@ -85,6 +85,17 @@ type Example struct {
 	Line int
 }
 
+// ParseExamples reads a file of labelled safety examples in the format of
+// faq/<lang>/safety-examples.txt, as written in language lang: examples kept
+// outside the content, such as a fresh test set (salama eval safety --fresh).
+func ParseExamples(file, lang string, data []byte) ([]Example, []error) {
+	examples, errs := parseExamples(file, data)
+	for i := range examples {
+		examples[i].Lang = lang
+	}
+	return examples, errs
+}
+
 // parseExamples reads a safety examples file: one example a line,
 // `category related text…`, the first two separated from the rest by spaces
 // or tabs; `-` for no related entry; `#` starts a comment line.

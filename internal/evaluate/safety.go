@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -113,6 +114,9 @@ const (
 	// Sealed trains on the dev examples and scores the sealed fifth, which
 	// no tuning looks at.
 	Sealed = "sealed"
+	// Fresh trains on every example and scores examples from outside the
+	// content (SafetyFresh): messages no tuning has seen.
+	Fresh = "fresh"
 )
 
 // IsSealed reports whether an example is in the sealed fifth, chosen by a
@@ -130,6 +134,20 @@ func IsSealed(ex content.Example) bool { return hash(ex.Lang+"\x00"+ex.Text)%5 =
 // known, when set, tells whether the FAQ matcher is sure a message is one of
 // its questions (safety.Message.Known), as the engine does.
 func Safety(c *content.Content, layer string, k int, part string, known func(words []string, lang string) bool) (*SafetyReport, error) {
+	if part == Fresh {
+		return nil, fmt.Errorf("evaluate: the fresh part needs its examples (SafetyFresh)")
+	}
+	return safetyReport(c, layer, k, part, nil, known)
+}
+
+// SafetyFresh checks the safety router on examples from outside the content:
+// its scorer is trained on every example of the content (and the extra
+// examples) and scores only the fresh ones, once.
+func SafetyFresh(c *content.Content, layer string, fresh []content.Example, known func(words []string, lang string) bool) (*SafetyReport, error) {
+	return safetyReport(c, layer, 1, Fresh, fresh, known)
+}
+
+func safetyReport(c *content.Content, layer string, k int, part string, fresh []content.Example, known func(words []string, lang string) bool) (*SafetyReport, error) {
 	var langs []string
 	var rules []content.Rule
 	var examples, sealed []content.Example
@@ -138,12 +156,15 @@ func Safety(c *content.Content, layer string, k int, part string, known func(wor
 		langs = append(langs, code)
 		rules = append(rules, l.Rules...)
 		for _, ex := range l.Examples {
-			if part != All && IsSealed(ex) {
+			if part != All && part != Fresh && IsSealed(ex) {
 				sealed = append(sealed, ex)
 			} else {
 				examples = append(examples, ex)
 			}
 		}
+	}
+	if part == Fresh {
+		sealed = fresh
 	}
 	extra := safety.ExtraExamples(c)
 	compiled, err := safety.CompileRules(rules)
@@ -154,7 +175,7 @@ func Safety(c *content.Content, layer string, k int, part string, known func(wor
 		compiled, _ = safety.CompileRules(nil)
 	}
 	folds := Folds(len(examples), k, func(i int) string { return examples[i].Text }, func(i int) string { return examples[i].Lang + "/" + examples[i].Category })
-	if part == Sealed { // one split: train on the dev examples, score the sealed ones
+	if part == Sealed || part == Fresh { // one split: train on the dev examples, score the sealed (or fresh) ones
 		k = 1
 		for i := range folds {
 			folds[i] = 1
@@ -199,7 +220,7 @@ func Safety(c *content.Content, layer string, k int, part string, known func(wor
 	}
 	rep := &SafetyReport{Layer: layer, Part: part, Folds: k, Tallies: map[string]map[string]*Tally{}, Langs: langs}
 	for i, ex := range examples {
-		if part == Sealed && folds[i] != 0 {
+		if (part == Sealed || part == Fresh) && folds[i] != 0 {
 			continue
 		}
 		byCat := rep.Tallies[lang(i)]
