@@ -41,6 +41,9 @@ type channelDeps struct {
 	label func(lang, id string) string
 	// aliases returns the other tags a language is known by (its facts).
 	aliases func(lang string) []string
+	// shared remembers the deliveries taken by every process sharing the
+	// store; nil when the store is this process's own.
+	shared chat.Deduper
 }
 
 // channelEntries lists the channels `salama serve` can run.
@@ -77,7 +80,7 @@ func telegramEntry() *channelEntry {
 		build: func(d channelDeps) (channel.Adapter, error) {
 			return telegram.New(telegram.Config{
 				Token: token, APIURL: apiURL, WebhookURL: hookURL, WebhookSecret: hookSecret,
-				Logger: d.log, Observer: d.obs,
+				Logger: d.log, Observer: d.obs, Queue: channel.Config{Shared: d.shared},
 				PrivateLabel: func(lang string) string { return d.label(lang, "button_private") },
 				Aliases:      d.aliases,
 			}, d.engine)
@@ -115,7 +118,7 @@ func slackEntry() *channelEntry {
 		build: func(d channelDeps) (channel.Adapter, error) {
 			return slack.New(slack.Config{
 				BotToken: botToken, AppToken: appToken, SigningSecret: secret, APIURL: apiURL, Country: country,
-				Logger: d.log, Observer: d.obs,
+				Logger: d.log, Observer: d.obs, Queue: channel.Config{Shared: d.shared},
 				PrivateLabel: func(lang string) string { return d.label(lang, "button_private") },
 			}, d.engine)
 		},
@@ -155,7 +158,7 @@ func whatsappEntry() *channelEntry {
 		build: func(d channelDeps) (channel.Adapter, error) {
 			return whatsapp.New(whatsapp.Config{
 				Token: token, PhoneNumberID: phoneID, AppSecret: appSecret, VerifyToken: verifyToken, APIURL: apiURL,
-				Logger: d.log, Observer: d.obs, Label: d.label,
+				Logger: d.log, Observer: d.obs, Label: d.label, Queue: channel.Config{Shared: d.shared},
 			}, d.engine)
 		},
 	}

@@ -186,6 +186,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return nil
 	}}
+	// A store shared by several processes (PostgreSQL) remembers which
+	// deliveries were taken, so that each is answered by one replica.
+	deps.shared, _ = store.(chat.Deduper)
 	var running []runningChannel
 	var modes []any
 	for _, ch := range c.channels {

@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -139,5 +143,74 @@ func TestServeOnPostgres(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "store=postgres") || strings.Contains(stderr.String(), dsn) {
 		t.Errorf("the start-up log should name the store, never its URL:\n%s", stderr.String())
+	}
+}
+
+// Two replicas on one PostgreSQL database: a delivery the platform sends
+// again to the other replica (WhatsApp repeats a webhook it thinks failed)
+// is answered once.
+func TestServeReplicasAnswerADeliveryOnce(t *testing.T) {
+	dsn := pgtest.MustDSN(t)
+	t.Setenv("SALAMA_STORE", dsn)
+	t.Setenv("SALAMA_SECRET_FILE", writeSecret(t, 32))
+	t.Setenv("SALAMA_SECRET", "")
+	clearSettings(t)
+	graph := &fakeGraph{got: make(chan struct{}, 1)}
+	graphSrv := httptest.NewServer(graph)
+	defer graphSrv.Close()
+	const appSecret = "wa-app-secret"
+	for k, v := range map[string]string{
+		"WHATSAPP_TOKEN": "EAAG-test", "WHATSAPP_PHONE_NUMBER_ID": "1555000", "WHATSAPP_APP_SECRET": appSecret,
+		"WHATSAPP_VERIFY_TOKEN": "verify", "WHATSAPP_API_URL": graphSrv.URL + "/v21.0",
+	} {
+		t.Setenv(k, v)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var addrs []string
+	var done []chan int
+	for range 2 {
+		addr := freeAddr(t)
+		ch := make(chan int, 1)
+		go func() {
+			ch <- Run(ctx, []string{"serve", "--addr", addr, "--data", t.TempDir()}, strings.NewReader(""), io.Discard, io.Discard)
+		}()
+		waitReady(t, "http://"+addr+"/readyz")
+		waitFor(t, "http://"+addr+"/readyz", "whatsapp ready")
+		addrs, done = append(addrs, addr), append(done, ch)
+	}
+	delivery := fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"messages","value":{`+
+		`"messaging_product":"whatsapp","metadata":{"phone_number_id":"1555000"},"contacts":[{"profile":{"name":"Amina"},"wa_id":"254700000009"}],`+
+		`"messages":[{"from":"254700000009","id":"wamid.twice","timestamp":"%d","type":"text","text":{"body":"what is sextortion"}}]}}]}]}`, time.Now().Unix())
+	mac := hmac.New(sha256.New, []byte(appSecret))
+	mac.Write([]byte(delivery))
+	for i, addr := range addrs {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/whatsapp", strings.NewReader(delivery))
+		req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("delivery to replica %d = %d", i, resp.StatusCode)
+		}
+		if i == 0 {
+			select {
+			case <-graph.got:
+			case <-time.After(30 * time.Second):
+				t.Fatal("no reply from the first replica")
+			}
+		}
+	}
+	waitFor(t, "http://"+addrs[1]+"/metrics", `salama_dropped_total{channel="whatsapp",reason="another_replica"} 1`)
+	cancel()
+	for _, ch := range done {
+		<-ch
+	}
+	graph.mu.Lock()
+	defer graph.mu.Unlock()
+	if len(graph.sent) != 1 {
+		t.Errorf("replies sent %d, want 1: %q", len(graph.sent), graph.sent)
 	}
 }

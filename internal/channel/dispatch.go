@@ -53,6 +53,12 @@ type Config struct {
 	// de-duplication (1 hour, 100,000 ids).
 	DedupWindow time.Duration
 	DedupSize   int
+	// Shared, when set, remembers job ids across every process sharing a
+	// store (PostgreSQL), so that a delivery the platform sends again to
+	// another replica is answered once. It is asked after this process's
+	// own memory, outside any lock; when it cannot answer, the job is
+	// taken (a reply twice is better than none).
+	Shared chat.Deduper
 	// ReplyTimeout bounds one job from its receipt: the engine call, the
 	// sends and their waits (2 minutes). Past it the job ends as Timeout.
 	ReplyTimeout time.Duration
@@ -250,6 +256,48 @@ func (d *Dispatcher) Submit(j Job) (*Ticket, error) {
 	if j.Received.IsZero() {
 		j.Received = d.cfg.Now()
 	}
+	shared := j.ID != "" && d.cfg.Shared != nil && !d.Seen(j.ID)
+	if shared {
+		if d.takenElsewhere(j.ID) {
+			d.obs.Dropped(d.cfg.Platform, "another_replica")
+			return nil, ErrDuplicate
+		}
+	}
+	t, err := d.submit(j)
+	if shared && err != nil && !errors.Is(err, ErrDuplicate) {
+		d.unsee(j.ID) // refused here: the platform's next try is taken again
+	}
+	return t, err
+}
+
+// sharedKey is a job id as the shared memory keeps it: ids of two
+// platforms never meet.
+func (d *Dispatcher) sharedKey(id string) string { return string(d.cfg.Platform) + ":" + id }
+
+// takenElsewhere records id in the shared memory and reports whether
+// another submit (in any process) recorded it first.
+func (d *Dispatcher) takenElsewhere(id string) bool {
+	ctx, cancel := context.WithTimeout(d.base, 2*time.Second)
+	defer cancel()
+	seen, err := d.cfg.Shared.Seen(ctx, d.sharedKey(id), d.cfg.DedupWindow)
+	if err != nil {
+		if d.quiet.allow("dedup", d.cfg.Now()) {
+			d.log.Warn("shared de-duplication failed; the update is answered here", "err", err)
+		}
+		return false
+	}
+	return seen
+}
+
+func (d *Dispatcher) unsee(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := d.cfg.Shared.Unsee(ctx, d.sharedKey(id)); err != nil && d.quiet.allow("dedup", d.cfg.Now()) {
+		d.log.Warn("shared de-duplication: could not forget a refused update", "err", err)
+	}
+}
+
+func (d *Dispatcher) submit(j Job) (*Ticket, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
@@ -504,6 +552,14 @@ func (d *Dispatcher) optOut(ctx context.Context, j Job) {
 func (d *Dispatcher) endLocked(e *entry, o Outcome) {
 	e.ticket.outcome = o
 	close(e.ticket.done)
+	if o == Shutdown && e.job.ID != "" && d.cfg.Shared != nil {
+		// Not answered: another replica takes the platform's next try.
+		d.pending.Add(1)
+		go func() {
+			defer d.pending.Done()
+			d.unsee(e.job.ID)
+		}()
+	}
 	d.waiting--
 	d.obs.Queue(d.cfg.Platform, d.waiting)
 	d.pending.Done()

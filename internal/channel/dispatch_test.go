@@ -20,6 +20,7 @@ import (
 	"github.com/salama-safety/salama/internal/channel/channeltest"
 	"github.com/salama-safety/salama/internal/chat"
 	"github.com/salama-safety/salama/internal/chattest"
+	"github.com/salama-safety/salama/internal/memstore"
 )
 
 // sink records what a dispatcher sends, per conversation.
@@ -489,5 +490,65 @@ func TestDispatcherEngineErrorNamesTheCause(t *testing.T) {
 	}
 	if l := logs.String(); !strings.Contains(l, "level=ERROR") || !strings.Contains(l, `cause="disk full"`) || strings.Contains(l, "salama.db") {
 		t.Errorf("log:\n%s", l)
+	}
+}
+
+// failingDeduper cannot reach its store.
+type failingDeduper struct{}
+
+func (failingDeduper) Seen(context.Context, string, time.Duration) (bool, error) {
+	return false, errors.New("store down")
+}
+func (failingDeduper) Unsee(context.Context, string) error { return errors.New("store down") }
+
+// Two processes sharing a store (two dispatchers, one memory): a delivery
+// sent again to the other one is answered once; one refused or cut short by
+// a shutdown is taken again by the other; a memory that cannot answer lets
+// the job through.
+func TestDispatcherSharedDedup(t *testing.T) {
+	shared := memstore.New()
+	withShared := func(c *channel.Config) { c.Shared = shared; c.PerConversation = 1; c.DrainTimeout = 50 * time.Millisecond }
+	a, engA, obsA := newDispatcher(t, withShared)
+	b, engB, _ := newDispatcher(t, withShared)
+	s := newSink()
+
+	wait(t, mustSubmit(t, a, job("x", "u:1", "hello", s)))
+	if tk, err := b.Submit(job("x", "u:1", "hello", s)); !errors.Is(err, channel.ErrDuplicate) || tk != nil {
+		t.Fatalf("the other replica's Submit = %v, %v; want ErrDuplicate and no ticket", tk, err)
+	}
+	if n := len(engA.Messages()) + len(engB.Messages()); n != 1 {
+		t.Errorf("engines asked %d times, want 1", n)
+	}
+	// A platform id of another channel is another delivery.
+	other, _, _ := newDispatcher(t, func(c *channel.Config) { withShared(c); c.Platform = chat.Slack })
+	wait(t, mustSubmit(t, other, job("x", "u:1", "hello", s)))
+
+	// Refused by a full conversation on a: b takes the next try.
+	s.hold = make(chan struct{})
+	mustSubmit(t, a, job("y", "u:2", "one", s))
+	if _, err := a.Submit(job("y", "u:3", "two", s)); !errors.Is(err, channel.ErrConversationFull) {
+		t.Fatalf("a's second job in y = %v, want ErrConversationFull", err)
+	}
+	if got := obsA.Drops(); !slices.Equal(got, []string{"conversation_full"}) {
+		t.Errorf("a's drops %v", got)
+	}
+	tk := mustSubmit(t, b, job("y", "u:3", "two", s))
+
+	close(s.hold)
+	wait(t, tk)
+
+	// Cut short by a's shutdown: forgotten, so b takes the next try.
+	cut := mustSubmit(t, a, job("z", "u:4", "slow", s))
+	engA.WaitStarted(t)
+	a.Close()
+	if o := wait(t, cut); o != channel.Shutdown {
+		t.Fatalf("outcome %s, want shutdown", o)
+	}
+	wait(t, mustSubmit(t, b, job("z", "u:4", "three", s)))
+
+	// The shared memory is down: the job is answered here.
+	c, _, _ := newDispatcher(t, func(c *channel.Config) { c.Shared = failingDeduper{} })
+	if o := wait(t, mustSubmit(t, c, job("w", "u:5", "hello", s))); o != channel.Delivered {
+		t.Errorf("with the store down: %s, want delivered", o)
 	}
 }
