@@ -507,7 +507,11 @@ func (failingDeduper) Unsee(context.Context, string) error { return errors.New("
 // the job through.
 func TestDispatcherSharedDedup(t *testing.T) {
 	shared := memstore.New()
-	withShared := func(c *channel.Config) { c.Shared = shared; c.PerConversation = 1; c.DrainTimeout = 50 * time.Millisecond }
+	withShared := func(c *channel.Config) {
+		c.Shared = shared
+		c.PerConversation = 1
+		c.DrainTimeout = 50 * time.Millisecond
+	}
 	a, engA, obsA := newDispatcher(t, withShared)
 	b, engB, _ := newDispatcher(t, withShared)
 	s := newSink()
