@@ -12,9 +12,11 @@ import (
 )
 
 // floor is what a language's held-out figures must not fall below. They are
-// the figures of 2026-12-07 less a margin: a change to the examples, rules
-// or scorer that loses recall or raises false alarms fails here. They are
-// below the safety issue's targets (docs/SAFETY.md says by how much).
+// the figures of 2026-12-07 (after the fourth round of examples, whose
+// ordinary messages use scary words harmlessly and raised the measured
+// false alarms) less a margin: a change to the examples, rules or scorer
+// that loses recall or raises false alarms fails here. They are below the
+// safety issue's targets (docs/SAFETY.md says by how much).
 type floor struct {
 	urgent, deterrence float64 // recall
 	falseAlarms        float64 // urgent, deterrence or prevention on ordinary messages
@@ -22,11 +24,11 @@ type floor struct {
 
 // victimCeiling is how many victims or witnesses of a language may get the
 // deterrence reply or the prevention answer (2026-12-07's count).
-var victimCeiling = map[string]int{"en": 4, "bn": 1, "id": 1, "pt": 1}
+var victimCeiling = map[string]int{"en": 6, "am": 1, "bn": 1, "pt": 1}
 
 var floors = map[string]floor{
-	"en": {0.93, 0.85, 0.18},
-	"":   {0.88, 0.62, 0.28}, // every other language
+	"en": {0.93, 0.86, 0.20},
+	"":   {0.88, 0.66, 0.33}, // every other language
 }
 
 // TestSafetyHeldOut checks the safety router on examples it was not trained

@@ -83,7 +83,7 @@ type Thresholds struct {
 }
 
 // DefaultThresholds are the policy's thresholds (docs/SAFETY.md).
-var DefaultThresholds = Thresholds{Urgent: 0.2, Deterrence: 0.15, Victim: 0.3, OwnThoughts: 0.3, Strict: 0.5, Known: 0.5}
+var DefaultThresholds = Thresholds{Urgent: 0.2, Deterrence: 0.15, Victim: 0.3, OwnThoughts: 0.4, Strict: 0.5, Known: 0.5}
 
 // Result is a verdict and what gave it.
 type Result struct {
