@@ -65,9 +65,13 @@ type Adapter struct {
 	username atomic.Pointer[string]
 	// poller is the polling loop, once it runs; read after it stopped.
 	poller *poller
-	// side runs answerCallbackQuery outside the chat queues.
-	side    sync.WaitGroup
-	sideSem chan struct{}
+	// side runs answerCallbackQuery outside the chat queues; once sideShut
+	// is set (Run is ending) no more are started, so that Run's wait for
+	// them never races a new one.
+	side     sync.WaitGroup
+	sideMu   sync.Mutex
+	sideShut bool
+	sideSem  chan struct{}
 }
 
 var _ channel.Adapter = (*Adapter)(nil)
@@ -176,6 +180,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if left := a.work.Close(); left > 0 {
 		a.log.Warn("telegram replies cancelled at shutdown; their updates were not confirmed", "count", left)
 	}
+	a.sideMu.Lock()
+	a.sideShut = true
+	a.sideMu.Unlock()
 	a.side.Wait()
 	if !a.webhook() {
 		a.confirm()
@@ -440,6 +447,12 @@ func (a *Adapter) accept(u *models.Update) (*channel.Ticket, error) {
 // channel it returns is closed once the answer is made (or failed).
 func (a *Adapter) answerCallback(id string) <-chan struct{} {
 	done := make(chan struct{})
+	a.sideMu.Lock()
+	defer a.sideMu.Unlock()
+	if a.sideShut {
+		close(done) // stopping: Telegram drops the spinner by itself
+		return done
+	}
 	a.side.Add(1)
 	go func() {
 		defer a.side.Done()

@@ -45,9 +45,13 @@ type Adapter struct {
 
 	running atomic.Bool
 	ready   atomic.Bool
-	// side sends read receipts outside the conversations' queues.
-	side    sync.WaitGroup
-	sideSem chan struct{}
+	// side sends read receipts outside the conversations' queues; once
+	// sideShut is set (Run is ending) no more are started, so that Run's
+	// wait for them never races a new one.
+	side     sync.WaitGroup
+	sideMu   sync.Mutex
+	sideShut bool
+	sideSem  chan struct{}
 
 	// fatal is set when the access token is refused.
 	fatal channel.Fatal
@@ -118,6 +122,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	a.ready.Store(false)
 	a.work.Close()
+	a.sideMu.Lock()
+	a.sideShut = true
+	a.sideMu.Unlock()
 	a.side.Wait()
 	if err != nil && ctx.Err() == nil {
 		a.status.Report(a.log, channel.Failed, channel.CodeOf(err))
@@ -325,6 +332,11 @@ func statusWord(s string) string {
 // markRead sends the read receipt of a message, aside: it need not wait
 // for the conversation's replies.
 func (a *Adapter) markRead(id string) {
+	a.sideMu.Lock()
+	defer a.sideMu.Unlock()
+	if a.sideShut {
+		return // stopping: the receipt is not worth holding Run up
+	}
 	a.side.Add(1)
 	go func() {
 		defer a.side.Done()
