@@ -67,10 +67,9 @@ func TestServeWhatsAppTelegramAndSlack(t *testing.T) {
 	tg := &fakeBotAPI{got: make(chan struct{}, 1)}
 	tgSrv := httptest.NewServer(tg)
 	defer tgSrv.Close()
-	const appSecret, slackSecret = "wa-app-secret", "shhh"
+	const slackSecret = "shhh"
+	setWhatsApp(t, graphSrv.URL)
 	for k, v := range map[string]string{
-		"WHATSAPP_TOKEN": "EAAG-test", "WHATSAPP_PHONE_NUMBER_ID": "1555000", "WHATSAPP_APP_SECRET": appSecret,
-		"WHATSAPP_VERIFY_TOKEN": "verify", "WHATSAPP_API_URL": graphSrv.URL + "/v21.0",
 		"TELEGRAM_BOT_TOKEN": "123:test", "TELEGRAM_API_URL": tgSrv.URL,
 		"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": slackSecret, "SLACK_API_URL": slackFake.URL + "/api/",
 	} {
@@ -96,20 +95,8 @@ func TestServeWhatsAppTelegramAndSlack(t *testing.T) {
 	if string(body) != "42" {
 		t.Errorf("handshake = %d %q", resp.StatusCode, body)
 	}
-	delivery := fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"messages","value":{`+
-		`"messaging_product":"whatsapp","metadata":{"phone_number_id":"1555000"},"contacts":[{"profile":{"name":"Amina"},"wa_id":"254700000009"}],`+
-		`"messages":[{"from":"254700000009","id":"wamid.1","timestamp":"%d","type":"text","text":{"body":"what is sextortion"}}]}}]}]}`, time.Now().Unix())
-	mac := hmac.New(sha256.New, []byte(appSecret))
-	mac.Write([]byte(delivery))
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/whatsapp", strings.NewReader(delivery))
-	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("signed delivery = %d", resp.StatusCode)
+	if code := postWhatsApp(t, addr, whatsappText("wamid.1", "what is sextortion")); code != http.StatusOK {
+		t.Fatalf("signed delivery = %d", code)
 	}
 	select {
 	case <-graph.got:
@@ -126,7 +113,7 @@ func TestServeWhatsAppTelegramAndSlack(t *testing.T) {
 	form := url.Values{"command": {"/safety"}, "text": {"what is grooming"}, "user_id": {"U1"}, "channel_id": {"C1"},
 		"team_id": {"T1"}, "response_url": {slackFake.URL + "/response"}, "trigger_id": {"1"}}.Encode()
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ = http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(form))
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(form))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
 	req.Header.Set("X-Slack-Signature", signSlack(slackSecret, ts, form))
@@ -140,17 +127,47 @@ func TestServeWhatsAppTelegramAndSlack(t *testing.T) {
 	// A status callback is counted, never answered.
 	status := `{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"messages","value":{` +
 		`"metadata":{"phone_number_id":"1555000"},"statuses":[{"id":"wamid.out","status":"delivered","timestamp":"1","recipient_id":"254700000009"}]}}]}]}`
-	mac = hmac.New(sha256.New, []byte(appSecret))
-	mac.Write([]byte(status))
-	req, _ = http.NewRequest(http.MethodPost, "http://"+addr+"/whatsapp", strings.NewReader(status))
-	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
-	if resp, err = http.DefaultClient.Do(req); err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	postWhatsApp(t, addr, status)
 	waitFor(t, "http://"+addr+"/metrics", `salama_platform_events_total{channel="whatsapp",event="status_delivered"} 1`)
 	cancel()
 	if code := <-done; code != 0 {
 		t.Errorf("serve exited %d", code)
 	}
+}
+
+// whatsappTestSecret is the app secret the WhatsApp tests sign with.
+const whatsappTestSecret = "wa-app-secret"
+
+// setWhatsApp turns WhatsApp on against the fake Graph API at graphURL.
+func setWhatsApp(t *testing.T, graphURL string) {
+	t.Helper()
+	for k, v := range map[string]string{
+		"WHATSAPP_TOKEN": "EAAG-test", "WHATSAPP_PHONE_NUMBER_ID": "1555000", "WHATSAPP_APP_SECRET": whatsappTestSecret,
+		"WHATSAPP_VERIFY_TOKEN": "verify", "WHATSAPP_API_URL": graphURL + "/v21.0",
+	} {
+		t.Setenv(k, v)
+	}
+}
+
+// whatsappText is a webhook call carrying one text message from Amina.
+func whatsappText(id, body string) string {
+	return fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"messages","value":{`+
+		`"messaging_product":"whatsapp","metadata":{"phone_number_id":"1555000"},"contacts":[{"profile":{"name":"Amina"},"wa_id":"254700000009"}],`+
+		`"messages":[{"from":"254700000009","id":%q,"timestamp":"%d","type":"text","text":{"body":%q}}]}}]}]}`, id, time.Now().Unix(), body)
+}
+
+// postWhatsApp posts a webhook call signed with whatsappTestSecret to the
+// server at addr and returns the status code.
+func postWhatsApp(t *testing.T, addr, call string) int {
+	t.Helper()
+	mac := hmac.New(sha256.New, []byte(whatsappTestSecret))
+	mac.Write([]byte(call))
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/whatsapp", strings.NewReader(call))
+	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -158,13 +155,7 @@ func TestServeReplicasAnswerADeliveryOnce(t *testing.T) {
 	graph := &fakeGraph{got: make(chan struct{}, 1)}
 	graphSrv := httptest.NewServer(graph)
 	defer graphSrv.Close()
-	const appSecret = "wa-app-secret"
-	for k, v := range map[string]string{
-		"WHATSAPP_TOKEN": "EAAG-test", "WHATSAPP_PHONE_NUMBER_ID": "1555000", "WHATSAPP_APP_SECRET": appSecret,
-		"WHATSAPP_VERIFY_TOKEN": "verify", "WHATSAPP_API_URL": graphSrv.URL + "/v21.0",
-	} {
-		t.Setenv(k, v)
-	}
+	setWhatsApp(t, graphSrv.URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var addrs []string
@@ -179,21 +170,10 @@ func TestServeReplicasAnswerADeliveryOnce(t *testing.T) {
 		waitFor(t, "http://"+addr+"/readyz", "whatsapp ready")
 		addrs, done = append(addrs, addr), append(done, ch)
 	}
-	delivery := fmt.Sprintf(`{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"messages","value":{`+
-		`"messaging_product":"whatsapp","metadata":{"phone_number_id":"1555000"},"contacts":[{"profile":{"name":"Amina"},"wa_id":"254700000009"}],`+
-		`"messages":[{"from":"254700000009","id":"wamid.twice","timestamp":"%d","type":"text","text":{"body":"what is sextortion"}}]}}]}]}`, time.Now().Unix())
-	mac := hmac.New(sha256.New, []byte(appSecret))
-	mac.Write([]byte(delivery))
+	delivery := whatsappText("wamid.twice", "what is sextortion")
 	for i, addr := range addrs {
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/whatsapp", strings.NewReader(delivery))
-		req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("delivery to replica %d = %d", i, resp.StatusCode)
+		if code := postWhatsApp(t, addr, delivery); code != http.StatusOK {
+			t.Fatalf("delivery to replica %d = %d", i, code)
 		}
 		if i == 0 {
 			select {
