@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -65,13 +64,8 @@ type Adapter struct {
 	username atomic.Pointer[string]
 	// poller is the polling loop, once it runs; read after it stopped.
 	poller *poller
-	// side runs answerCallbackQuery outside the chat queues; once sideShut
-	// is set (Run is ending) no more are started, so that Run's wait for
-	// them never races a new one.
-	side     sync.WaitGroup
-	sideMu   sync.Mutex
-	sideShut bool
-	sideSem  chan struct{}
+	// side runs answerCallbackQuery outside the chat queues.
+	side *channel.Aside
 }
 
 var _ channel.Adapter = (*Adapter)(nil)
@@ -93,7 +87,7 @@ func New(cfg Config, engine chat.Engine) (*Adapter, error) {
 		spacer:    &channel.Spacer{Rate: float64(cfg.GlobalRate), Burst: cfg.ChatBurst, Now: cfg.Now, Sleep: cfg.Sleep},
 		groups:    &channel.Spacer{Now: cfg.Now, Sleep: cfg.Sleep},
 		secretSum: sha256.Sum256([]byte(cfg.WebhookSecret)),
-		sideSem:   make(chan struct{}, 16),
+		side:      channel.NewAside(16),
 	}
 	if cfg.WebhookURL != "" {
 		u, _ := url.Parse(cfg.WebhookURL) // checked by withDefaults
@@ -180,10 +174,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if left := a.work.Close(); left > 0 {
 		a.log.Warn("telegram replies cancelled at shutdown; their updates were not confirmed", "count", left)
 	}
-	a.sideMu.Lock()
-	a.sideShut = true
-	a.sideMu.Unlock()
-	a.side.Wait()
+	a.side.Close()
 	if !a.webhook() {
 		a.confirm()
 	}
@@ -447,18 +438,8 @@ func (a *Adapter) accept(u *models.Update) (*channel.Ticket, error) {
 // channel it returns is closed once the answer is made (or failed).
 func (a *Adapter) answerCallback(id string) <-chan struct{} {
 	done := make(chan struct{})
-	a.sideMu.Lock()
-	defer a.sideMu.Unlock()
-	if a.sideShut {
-		close(done) // stopping: Telegram drops the spinner by itself
-		return done
-	}
-	a.side.Add(1)
-	go func() {
-		defer a.side.Done()
+	started := a.side.Go(func() {
 		defer close(done)
-		a.sideSem <- struct{}{}
-		defer func() { <-a.sideSem }()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		err := a.call(ctx, op{method: "answerCallbackQuery"}, func(ctx context.Context) error {
@@ -468,7 +449,10 @@ func (a *Adapter) answerCallback(id string) <-chan struct{} {
 		if err != nil {
 			a.log.Warn("telegram answerCallbackQuery failed", "outcome", string(channel.OutcomeOf(err)))
 		}
-	}()
+	})
+	if !started {
+		close(done) // stopping: Telegram drops the spinner by itself
+	}
 	return done
 }
 

@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,13 +44,8 @@ type Adapter struct {
 
 	running atomic.Bool
 	ready   atomic.Bool
-	// side sends read receipts outside the conversations' queues; once
-	// sideShut is set (Run is ending) no more are started, so that Run's
-	// wait for them never races a new one.
-	side     sync.WaitGroup
-	sideMu   sync.Mutex
-	sideShut bool
-	sideSem  chan struct{}
+	// side sends read receipts outside the conversations' queues.
+	side *channel.Aside
 
 	// fatal is set when the access token is refused.
 	fatal channel.Fatal
@@ -69,15 +63,15 @@ func New(cfg Config, engine chat.Engine) (*Adapter, error) {
 		return nil, err
 	}
 	a := &Adapter{
-		cfg:     cfg,
-		engine:  engine,
-		log:     cfg.Logger.With("platform", string(chat.WhatsApp)),
-		spacer:  &channel.Spacer{Rate: float64(cfg.Rate), Burst: cfg.PairBurst, Now: cfg.Now, Sleep: cfg.Sleep},
-		menus:   channel.NewMenus(100_000, 24*time.Hour, cfg.Now),
-		bodies:  channel.Bodies{Max: maxDelivery},
-		secret:  []byte(cfg.AppSecret),
-		verify:  sha256.Sum256([]byte(cfg.VerifyToken)),
-		sideSem: make(chan struct{}, 16),
+		cfg:    cfg,
+		engine: engine,
+		log:    cfg.Logger.With("platform", string(chat.WhatsApp)),
+		spacer: &channel.Spacer{Rate: float64(cfg.Rate), Burst: cfg.PairBurst, Now: cfg.Now, Sleep: cfg.Sleep},
+		menus:  channel.NewMenus(100_000, 24*time.Hour, cfg.Now),
+		bodies: channel.Bodies{Max: maxDelivery},
+		secret: []byte(cfg.AppSecret),
+		verify: sha256.Sum256([]byte(cfg.VerifyToken)),
+		side:   channel.NewAside(16),
 	}
 	a.retry = channel.Retry{
 		Base:        cfg.RetryBase,
@@ -122,10 +116,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	a.ready.Store(false)
 	a.work.Close()
-	a.sideMu.Lock()
-	a.sideShut = true
-	a.sideMu.Unlock()
-	a.side.Wait()
+	a.side.Close()
 	if err != nil && ctx.Err() == nil {
 		a.status.Report(a.log, channel.Failed, channel.CodeOf(err))
 		return err
@@ -332,16 +323,8 @@ func statusWord(s string) string {
 // markRead sends the read receipt of a message, aside: it need not wait
 // for the conversation's replies.
 func (a *Adapter) markRead(id string) {
-	a.sideMu.Lock()
-	defer a.sideMu.Unlock()
-	if a.sideShut {
-		return // stopping: the receipt is not worth holding Run up
-	}
-	a.side.Add(1)
-	go func() {
-		defer a.side.Done()
-		a.sideSem <- struct{}{}
-		defer func() { <-a.sideSem }()
+	// once Run is ending no receipt starts: not worth holding Run up
+	a.side.Go(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		err := a.call(ctx, op{method: "read"}, func(ctx context.Context) error {
@@ -350,7 +333,7 @@ func (a *Adapter) markRead(id string) {
 		if err != nil {
 			a.log.Debug("whatsapp read receipt failed", "outcome", string(channel.OutcomeOf(err)))
 		}
-	}()
+	})
 }
 
 // sendReply renders a reply and sends its messages, in order, unless the
