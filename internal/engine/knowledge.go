@@ -131,6 +131,8 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 	type built struct {
 		index *match.Index
 		vocab map[string]bool
+		// trouble: the words of the language's safety examples
+		trouble map[string]bool
 	}
 	rules, err := safety.CompileRules(allRules(c, k.langs))
 	if err != nil {
@@ -161,6 +163,18 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 				}
 			}
 			see := func(w string) { b.vocab[w] = true } // the words this language's people type
+			// and the words they write in trouble: the safety examples
+			// carry slang, typos and euphemism the FAQ's phrasings do not,
+			// so that a frightened message is answered in its language
+			// (added below, less the English words they switch into)
+			if code != content.SourceLanguage {
+				b.trouble = map[string]bool{}
+				for _, ex := range l.Examples {
+					for _, w := range norm.Words(ex.Text) {
+						b.trouble[w] = true
+					}
+				}
+			}
 			lang := MatchLang(code, l)
 			lang.Seen = see
 			b.index = match.New(lang, docs)
@@ -168,11 +182,20 @@ func LoadWith(faqFS, localesFS fs.FS, opts LoadOptions) (*Knowledge, error) {
 	}
 	wg.Wait()
 	k.Safety = safety.NewRouter(rules, scorer, safety.DefaultThresholds)
+	var english map[string]bool
+	if i := slices.Index(k.langs, content.SourceLanguage); i >= 0 {
+		english = out[i].vocab
+	}
 	for i, code := range k.langs {
 		l := c.Langs[code]
 		k.Index[code] = out[i].index
 		for w := range out[i].vocab {
 			k.wordLangs[w] |= 1 << uint(i)
+		}
+		for w := range out[i].trouble {
+			if !english[w] { // "pls", "what", "pics" keep an English message in English
+				k.wordLangs[w] |= 1 << uint(i)
+			}
 		}
 		for g := range foldSet(l.Greetings) {
 			k.greetingLangs[g] = append(k.greetingLangs[g], code)

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -111,6 +112,32 @@ func TestLanguageNeedsEvidence(t *testing.T) {
 		u := chat.User{Platform: chat.Telegram, ID: "evidence/" + tc.text}
 		if r := respond(t, eng, chat.Message{User: u, LangHint: "en", Text: tc.text}); r.Lang != tc.want {
 			t.Errorf("%q to a user whose phone is in English = %s in %s, want %s", tc.text, r.Kind, r.Lang, tc.want)
+		}
+	}
+}
+
+// The words people write in trouble are part of their language's
+// vocabulary: nearly every safety example of a language other than
+// English, sent by a user whose phone says English, is answered in its
+// own language. (A check of the mechanism on the examples themselves; on
+// a round of examples its vocabulary had not seen, docs/SAFETY.md gives
+// the held-out figures.)
+func TestSafetyExamplesAnsweredInTheirLanguage(t *testing.T) {
+	eng, _ := MustEngine(t)
+	for _, lang := range knowledge.Content.Languages() {
+		examples := knowledge.Content.Langs[lang].Examples
+		if lang == "en" || len(examples) == 0 {
+			continue
+		}
+		in := 0
+		for i, ex := range examples {
+			u := chat.User{Platform: chat.Telegram, ID: lang + "-" + strconv.Itoa(i)}
+			if respond(t, eng, chat.Message{User: u, LangHint: "en", Text: ex.Text}).Lang == lang {
+				in++
+			}
+		}
+		if rate := float64(in) / float64(len(examples)); rate < 0.95 {
+			t.Errorf("%s: %d of %d safety examples answered in %s (%.1f%%), want 95%%", lang, in, len(examples), lang, 100*rate)
 		}
 	}
 }
